@@ -1,0 +1,214 @@
+package core
+
+import (
+	"fmt"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Buffer is a reference-counted block of element memory. It holds a host
+// copy today; a device copy and validity flags join it with a GPU backend.
+// A buffer returns to its allocator's cache when its last reference goes.
+type Buffer struct {
+	host  []byte // len is the requested size; cap the bucket size
+	refs  atomic.Int32
+	alloc *Allocator
+}
+
+// Bytes returns the host memory of b, len(Bytes()) being its requested size.
+func (b *Buffer) Bytes() []byte { return b.host }
+
+// Ptr returns the address of the first byte (nil for an empty buffer).
+func (b *Buffer) Ptr() unsafe.Pointer {
+	if cap(b.host) == 0 {
+		return nil
+	}
+	return unsafe.Pointer(unsafe.SliceData(b.host))
+}
+
+// Retain adds a reference to b.
+func (b *Buffer) Retain() { b.refs.Add(1) }
+
+// Release drops a reference to b; the last one returns it to the cache.
+func (b *Buffer) Release() {
+	switch n := b.refs.Add(-1); {
+	case n == 0:
+		if b.alloc != nil {
+			b.alloc.free(b)
+		}
+	case n < 0:
+		panic("core: buffer released more often than retained")
+	}
+}
+
+// Allocator hands out host buffers from a size-bucketed cache and keeps the
+// statistics of the memory API: active, peak and cached bytes, and limits.
+type Allocator struct {
+	mu         sync.Mutex
+	cache      map[int][][]byte // bucket size -> free blocks
+	active     int64
+	peak       int64
+	cached     int64
+	limit      int64 // 0: no limit
+	cacheLimit int64 // <0: no limit
+}
+
+// NewAllocator returns an allocator with no memory limit and an unlimited cache.
+func NewAllocator() *Allocator {
+	return &Allocator{cache: map[int][][]byte{}, cacheLimit: -1}
+}
+
+// Host is the process-wide allocator for host memory.
+var Host = NewAllocator()
+
+// bucket rounds n up to the size class it is cached under: powers of two up
+// to 4 KiB, then four classes per power of two (at most 25% slack).
+func bucket(n int) int {
+	if n <= 64 {
+		return 64
+	}
+	if n <= 4096 {
+		return 1 << bits.Len(uint(n-1))
+	}
+	shift := bits.Len(uint(n-1)) - 3
+	step := 1 << shift
+	return (n + step - 1) / step * step
+}
+
+// OutOfMemoryError reports an allocation that the memory limit refused.
+type OutOfMemoryError struct {
+	Requested, Active, Limit int64
+}
+
+func (e *OutOfMemoryError) Error() string {
+	return fmt.Sprintf("out of memory: %d bytes requested with %d active and a limit of %d", e.Requested, e.Active, e.Limit)
+}
+
+// Alloc returns a buffer of n bytes with one reference. Its contents are
+// undefined (a reused block is not cleared). When the memory limit would be
+// passed it frees the cache, lets the garbage collector return unreachable
+// arrays, and tries once more before it fails.
+func (a *Allocator) Alloc(n int) (*Buffer, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("core: negative allocation of %d bytes", n)
+	}
+	size := bucket(n)
+	for try := 0; ; try++ {
+		a.mu.Lock()
+		if blocks := a.cache[size]; len(blocks) > 0 {
+			blk := blocks[len(blocks)-1]
+			a.cache[size] = blocks[:len(blocks)-1]
+			a.cached -= int64(size)
+			a.grow(size)
+			a.mu.Unlock()
+			return a.wrap(blk[:n]), nil
+		}
+		if a.limit == 0 || a.active+int64(size) <= a.limit {
+			a.grow(size)
+			a.mu.Unlock()
+			return a.wrap(make([]byte, n, size)), nil
+		}
+		active, limit := a.active, a.limit
+		a.mu.Unlock()
+		if try == 2 {
+			return nil, &OutOfMemoryError{int64(n), active, limit}
+		}
+		a.ClearCache()
+		runtime.GC() // unreachable arrays give their buffers back through cleanups
+		runtime.Gosched()
+	}
+}
+
+func (a *Allocator) wrap(host []byte) *Buffer {
+	b := &Buffer{host: host, alloc: a}
+	b.refs.Store(1)
+	return b
+}
+
+func (a *Allocator) grow(size int) {
+	a.active += int64(size)
+	if a.active > a.peak {
+		a.peak = a.active
+	}
+}
+
+func (a *Allocator) free(b *Buffer) {
+	blk := b.host[:cap(b.host)]
+	size := cap(blk)
+	b.host = nil
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.active -= int64(size)
+	if a.cacheLimit >= 0 && a.cached+int64(size) > a.cacheLimit {
+		a.trim(a.cacheLimit - int64(size))
+		if a.cached+int64(size) > a.cacheLimit {
+			return // dropped: the garbage collector takes it
+		}
+	}
+	a.cache[size] = append(a.cache[size], blk)
+	a.cached += int64(size)
+}
+
+// trim drops cached blocks until at most keep bytes stay cached.
+func (a *Allocator) trim(keep int64) {
+	for size, blocks := range a.cache {
+		for len(blocks) > 0 && a.cached > keep {
+			blocks[len(blocks)-1] = nil
+			blocks = blocks[:len(blocks)-1]
+			a.cached -= int64(size)
+		}
+		if len(blocks) == 0 {
+			delete(a.cache, size)
+		} else {
+			a.cache[size] = blocks
+		}
+		if a.cached <= keep {
+			return
+		}
+	}
+}
+
+// Stats returns active, peak and cached bytes.
+func (a *Allocator) Stats() (active, peak, cached int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.active, a.peak, a.cached
+}
+
+// ResetPeak sets the peak to the bytes active now.
+func (a *Allocator) ResetPeak() {
+	a.mu.Lock()
+	a.peak = a.active
+	a.mu.Unlock()
+}
+
+// SetLimit sets the memory limit (0: none) and returns the previous one.
+func (a *Allocator) SetLimit(n int64) int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old := a.limit
+	a.limit = n
+	return old
+}
+
+// SetCacheLimit sets the cache limit (negative: none) and returns the previous one.
+func (a *Allocator) SetCacheLimit(n int64) int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old := a.cacheLimit
+	a.cacheLimit = n
+	if n >= 0 {
+		a.trim(n)
+	}
+	return old
+}
+
+// ClearCache drops every cached block.
+func (a *Allocator) ClearCache() {
+	a.mu.Lock()
+	a.trim(0)
+	a.mu.Unlock()
+}

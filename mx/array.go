@@ -1,0 +1,110 @@
+package mx
+
+import (
+	"runtime"
+	"sync/atomic"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+)
+
+// Array is an immutable, lazily computed n-dimensional array. An op returns
+// a new *Array at once, with its shape and dtype known, and records how to
+// compute it; the values are computed by Eval, or implicitly when they are
+// read (Item, ToSlice, printing). Arrays may be shared between goroutines.
+type Array struct {
+	shape []int
+	dtype Dtype
+
+	status atomic.Int32
+	done   chan struct{} // closed once evaluated; set when scheduled
+	n      *node         // how to compute it; nil when it has data
+	err    error         // why evaluation failed (status failed)
+
+	// Data, valid once status is available.
+	buf     *core.Buffer
+	strides []int
+	offset  int
+}
+
+// Evaluation states of an Array.
+const (
+	statusPending   int32 = iota // has a node, not scheduled
+	statusScheduled              // queued on a stream
+	statusAvailable              // has data
+	statusFailed                 // evaluation failed: err says why
+)
+
+// node is one application of a primitive: its inputs, the stream it runs
+// on, and its outputs (one, or several siblings).
+type node struct {
+	prim    Primitive
+	inputs  []*Array
+	outputs []*Array
+	stream  Stream
+	mark    uint64 // scheduling epoch, guarded by schedMu
+}
+
+// Shape returns the dimensions of a. The slice must not be changed.
+func (a *Array) Shape() []int { return a.shape }
+
+// Dim returns the size of axis i (negative counts from the end).
+func (a *Array) Dim(i int) int { return a.shape[normAxis("dim", i, len(a.shape))] }
+
+// Ndim returns the number of dimensions of a.
+func (a *Array) Ndim() int { return len(a.shape) }
+
+// Size returns the number of elements of a.
+func (a *Array) Size() int { return shapeSize(a.shape) }
+
+// Dtype returns the element type of a.
+func (a *Array) Dtype() Dtype { return a.dtype }
+
+// Nbytes returns the number of bytes of a's elements (Size times the dtype's size).
+func (a *Array) Nbytes() int { return a.Size() * a.dtype.Size() }
+
+// IsAvailable reports whether a has been evaluated.
+func (a *Array) IsAvailable() bool { return a.status.Load() == statusAvailable }
+
+func shapeSize(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+// newLeaf returns an evaluated array holding buf (its reference is taken over).
+func newLeaf(shape []int, dt Dtype, buf *core.Buffer) *Array {
+	a := &Array{shape: shape, dtype: dt}
+	a.setData(buf, core.RowMajorStrides(shape), 0)
+	a.status.Store(statusAvailable)
+	return a
+}
+
+// setData gives a its data; a takes over one reference to buf, returned to
+// the allocator when a is garbage collected.
+func (a *Array) setData(buf *core.Buffer, strides []int, offset int) {
+	a.buf, a.strides, a.offset = buf, strides, offset
+	runtime.AddCleanup(a, func(b *core.Buffer) { b.Release() }, buf)
+}
+
+// view returns how kernels see a's data. a must be available.
+func (a *Array) view() core.View {
+	return core.View{Buf: a.buf, Dtype: a.dtype.core(), Shape: a.shape, Strides: a.strides, Offset: a.offset}
+}
+
+// newNode records prim applied to inputs on stream s, with one output per
+// shape/dtype pair, and returns the outputs.
+func newNode(prim Primitive, s Stream, inputs []*Array, shapes [][]int, dtypes []Dtype) []*Array {
+	n := &node{prim: prim, inputs: inputs, stream: s}
+	n.outputs = make([]*Array, len(shapes))
+	for i := range shapes {
+		n.outputs[i] = &Array{shape: shapes[i], dtype: dtypes[i], n: n}
+	}
+	return n.outputs
+}
+
+// newArray records prim applied to inputs on stream s, with one output.
+func newArray(prim Primitive, s Stream, inputs []*Array, shape []int, dt Dtype) *Array {
+	return newNode(prim, s, inputs, [][]int{shape}, []Dtype{dt})[0]
+}

@@ -1,0 +1,142 @@
+package mx
+
+import (
+	"fmt"
+	"sync"
+)
+
+// DeviceType is the kind of a device: CPU or GPU.
+type DeviceType uint8
+
+// The device types.
+const (
+	CPUType DeviceType = iota
+	GPUType
+)
+
+// Device is a processor that runs ops: the CPU, or a GPU by index. A Device
+// is also an Option: passing it to an op runs the op on the device's default
+// stream.
+type Device struct {
+	Type  DeviceType
+	Index int
+}
+
+// The CPU, and the first GPU.
+var (
+	CPU = Device{CPUType, 0}
+	GPU = Device{GPUType, 0}
+)
+
+func (d Device) String() string {
+	if d.Type == CPUType {
+		return fmt.Sprintf("Device(cpu, %d)", d.Index)
+	}
+	return fmt.Sprintf("Device(gpu, %d)", d.Index)
+}
+
+// IsAvailable reports whether ops can run on d on this machine.
+func IsAvailable(d Device) bool { return deviceError(d) == nil }
+
+// deviceError says why d cannot be used, or nil.
+func deviceError(d Device) error {
+	switch {
+	case d.Type == CPUType && d.Index == 0:
+		return nil
+	case d.Type == CPUType:
+		return fmt.Errorf("there is one CPU device (index 0), not %d", d.Index)
+	case d.Type == GPUType:
+		return fmt.Errorf("%v is not available: this build of mlxgo has no GPU backend yet", d)
+	}
+	return fmt.Errorf("unknown device type %d", d.Type)
+}
+
+var (
+	defaultMu     sync.RWMutex
+	defaultDevice = CPU
+	// defaultStreams maps each device used so far to its default stream.
+	defaultStreams = map[Device]Stream{}
+)
+
+// DefaultDevice returns the device ops run on when given no stream or device.
+func DefaultDevice() Device {
+	defaultMu.RLock()
+	defer defaultMu.RUnlock()
+	return defaultDevice
+}
+
+// SetDefaultDevice makes d the default device. It panics with *Error if d is
+// not available.
+func SetDefaultDevice(d Device) {
+	if err := deviceError(d); err != nil {
+		panic(&Error{Op: "set_default_device", Msg: err.Error(), Err: err})
+	}
+	defaultMu.Lock()
+	defaultDevice = d
+	defaultMu.Unlock()
+}
+
+// DefaultStream returns the stream ops run on when given no stream or device:
+// the default stream of the default device.
+func DefaultStream() Stream { return DefaultStreamFor(DefaultDevice()) }
+
+// DefaultStreamFor returns the default stream of device d, making it on
+// first use. It panics with *Error if d is not available.
+func DefaultStreamFor(d Device) Stream {
+	defaultMu.RLock()
+	s, ok := defaultStreams[d]
+	defaultMu.RUnlock()
+	if ok {
+		return s
+	}
+	if err := deviceError(d); err != nil {
+		panic(&Error{Op: "stream", Msg: err.Error(), Err: err})
+	}
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	if s, ok := defaultStreams[d]; ok {
+		return s
+	}
+	s = newStream(d)
+	defaultStreams[d] = s
+	return s
+}
+
+// SetDefaultStream makes s the default stream of its device, and its device
+// the default device.
+func SetDefaultStream(s Stream) {
+	s.state() // panics on a stream that was never made
+	defaultMu.Lock()
+	defaultStreams[s.Device] = s
+	defaultDevice = s.Device
+	defaultMu.Unlock()
+}
+
+// WithStream runs f with s as the default stream (and its device as the
+// default device), then restores the previous defaults, like MLX's
+// `with mx.stream(s):`. The defaults are process-wide: goroutines that run
+// ops with no stream while f runs also use s.
+func WithStream(s Stream, f func()) {
+	s.state()
+	defaultMu.Lock()
+	oldDevice := defaultDevice
+	oldStream, had := defaultStreams[s.Device]
+	defaultStreams[s.Device] = s
+	defaultDevice = s.Device
+	defaultMu.Unlock()
+	defer func() {
+		defaultMu.Lock()
+		defaultDevice = oldDevice
+		if had {
+			defaultStreams[s.Device] = oldStream
+		} else {
+			delete(defaultStreams, s.Device)
+		}
+		defaultMu.Unlock()
+	}()
+	f()
+}
+
+// WithDevice runs f with d as the default device, then restores the previous
+// default; see WithStream.
+func WithDevice(d Device, f func()) { WithStream(DefaultStreamFor(d), f) }

@@ -1,0 +1,117 @@
+package mx
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Stream is an ordered queue of work on one device. Ops on one stream run in
+// the order they are evaluated, one at a time, by the stream's own worker;
+// ops on different streams run concurrently, and an op waits for inputs made
+// on other streams. A Stream is also an Option: passing it to an op runs the
+// op there.
+type Stream struct {
+	Index  int
+	Device Device
+}
+
+func (s Stream) String() string { return fmt.Sprintf("Stream(%v, %d)", s.Device, s.Index) }
+
+// streamState is a stream's queue and worker.
+type streamState struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	queue []*node
+	head  int
+	idle  *sync.Cond // signalled when the queue drains
+	busy  bool
+}
+
+var (
+	streamsMu sync.RWMutex
+	streams   []*streamState
+)
+
+// NewStream makes a new stream on device d, with its own worker. It panics
+// with *Error if d is not available.
+func NewStream(d Device) Stream {
+	if err := deviceError(d); err != nil {
+		panic(&Error{Op: "new_stream", Msg: err.Error(), Err: err})
+	}
+	return newStream(d)
+}
+
+func newStream(d Device) Stream {
+	st := &streamState{}
+	st.cond = sync.NewCond(&st.mu)
+	st.idle = sync.NewCond(&st.mu)
+	streamsMu.Lock()
+	s := Stream{Index: len(streams), Device: d}
+	streams = append(streams, st)
+	streamsMu.Unlock()
+	go st.work(s)
+	return s
+}
+
+func (s Stream) state() *streamState {
+	streamsMu.RLock()
+	defer streamsMu.RUnlock()
+	if s.Index < 0 || s.Index >= len(streams) {
+		panic(newError("stream", "%v was never made (use NewStream)", s))
+	}
+	return streams[s.Index]
+}
+
+// enqueue appends nodes to the stream's queue.
+func (st *streamState) enqueue(ns []*node) {
+	st.mu.Lock()
+	st.queue = append(st.queue, ns...)
+	st.mu.Unlock()
+	st.cond.Signal()
+}
+
+// work is the stream's worker: it runs queued nodes in order, forever.
+func (st *streamState) work(s Stream) {
+	for {
+		st.mu.Lock()
+		for st.head == len(st.queue) {
+			st.busy = false
+			st.idle.Broadcast()
+			st.cond.Wait()
+		}
+		st.busy = true
+		n := st.queue[st.head]
+		st.queue[st.head] = nil
+		st.head++
+		if st.head == len(st.queue) {
+			st.queue, st.head = st.queue[:0], 0
+		}
+		st.mu.Unlock()
+		n.run(s)
+	}
+}
+
+// Synchronize waits until every op queued on the streams so far has run: all
+// streams when none are named.
+func Synchronize(ss ...Stream) {
+	if len(ss) == 0 {
+		streamsMu.RLock()
+		all := append([]*streamState(nil), streams...)
+		streamsMu.RUnlock()
+		for _, st := range all {
+			st.drain()
+		}
+		return
+	}
+	for _, s := range ss {
+		s.state().drain()
+	}
+}
+
+func (st *streamState) drain() {
+	st.mu.Lock()
+	for st.busy || st.head < len(st.queue) {
+		st.idle.Wait()
+	}
+	st.mu.Unlock()
+}
