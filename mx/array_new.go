@@ -370,4 +370,3 @@ func asArrays(op string, vs ...any) ([]*Array, Dtype) {
 	}
 	return out, dt
 }
-

@@ -95,7 +95,6 @@ func closeReal(g, w, tol float64) bool {
 	return math.Abs(g-w) <= tol*math.Max(1, math.Abs(w))
 }
 
-
 func init() {
 	addCases(opCase{
 		name: "add/int32+float32",

@@ -12,4 +12,3 @@ type CopyKernels interface {
 	// from complex by dropping the imaginary part.
 	Copy(in, out View) error
 }
-
