@@ -74,8 +74,10 @@ const printEdge = 3
 // array([2, 4, 6, 8], dtype=float32). It evaluates a. When evaluation
 // fails it returns the error in place of the values,
 // array(<error: mx: ...>, shape=(4,), dtype=float32), rather than panic.
-// A nil *Array prints as array(<nil>) and the zero Array, which holds no
-// value, as array(<uninitialized>).
+// An array that a running transform traces has no value to show yet and
+// prints as array(<traced by vjp>, shape=(4,), dtype=float32). A nil
+// *Array prints as array(<nil>) and the zero Array, which holds no value,
+// as array(<uninitialized>).
 func (a *Array) String() string {
 	var b strings.Builder
 	a.print(&b, nil)
@@ -133,6 +135,10 @@ func (a *Array) print(b *strings.Builder, elem elemFunc) {
 	}
 	if a.isZero() {
 		b.WriteString("array(<uninitialized>)")
+		return
+	}
+	if a.trace != nil && a.trace.active.Load() {
+		fmt.Fprintf(b, "array(<traced by %s>, shape=%s, dtype=%v)", a.trace.name, shapeString(a.shape), a.dtype)
 		return
 	}
 	var err error

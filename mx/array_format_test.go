@@ -201,6 +201,22 @@ func TestArrayStringError(t *testing.T) {
 	}
 }
 
+func TestArrayStringTraced(t *testing.T) {
+	x := NewArray([]float32{1, 2})
+	sc := newScope("vmap", []*Array{x})
+	y := Add(x, 1)
+	y.trace = sc
+	z := Add(y, 1)
+	want := "array(<traced by vmap>, shape=(2,), dtype=float32)"
+	if got := z.String(); got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	sc.end()
+	if got := z.String(); got != "array([3, 4], dtype=float32)" {
+		t.Errorf("after the trace: got %s", got)
+	}
+}
+
 func TestArrayStringEvaluates(t *testing.T) {
 	c := Add(NewArray([]float32{1, 2}), 1)
 	if c.IsAvailable() {
