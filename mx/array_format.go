@@ -11,26 +11,6 @@ import (
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// Printing follows MLX's repr exactly:
-//
-//	array([2, 4, 6, 8], dtype=float32)
-//	array(-1, dtype=float32)
-//	array([[1, 2],
-//	       [3, 4]], dtype=int32)
-//	array([True, False], dtype=bool)
-//	array([1+2j, 0-1j], dtype=complex64)
-//	array([0, 1, 2, ..., 97, 98, 99], dtype=int32)
-//
-// Floating-point elements (float16 and bfloat16 through their float32
-// value) print as C's %g does: six significant digits, no trailing zeros,
-// an exponent past 1e-5 and 1e+6, and nan, inf and -inf for the special
-// values. Integers print in full, bools as True and False, complex numbers
-// as their real part, a sign and their imaginary part followed by j. Rows
-// are not aligned into columns. Along any axis longer than six, only the
-// first three and last three entries are shown, with ... between them.
-// Empty arrays print their brackets only: array([], dtype=float32).
-// SetPrintOptions changes the number of decimals of floating-point values.
-
 // PrintOptions controls how arrays print, as MLX's mlx.core.PrintOptions.
 type PrintOptions struct {
 	// Precision is the number of decimals of floating-point elements
@@ -70,10 +50,29 @@ func WithPrintOptions(o PrintOptions, f func()) {
 // summarised; an axis is summarised when it has more than twice as many.
 const printEdge = 3
 
-// String returns a's repr as MLX prints it, such as
-// array([2, 4, 6, 8], dtype=float32). It evaluates a. When evaluation
-// fails it returns the error in place of the values,
-// array(<error: mx: ...>, shape=(4,), dtype=float32), rather than panic.
+// String returns a's repr as MLX prints it, evaluating a first:
+//
+//	array([2, 4, 6, 8], dtype=float32)
+//	array(-1, dtype=float32)
+//	array([[1, 2],
+//	       [3, 4]], dtype=int32)
+//	array([True, False], dtype=bool)
+//	array([1+2j, 0-1j], dtype=complex64)
+//	array([0, 1, 2, ..., 97, 98, 99], dtype=int32)
+//	array([], dtype=float32)
+//
+// Floating-point elements (float16 and bfloat16 through their float32
+// value) print as C's %g does: six significant digits without trailing
+// zeros, in exponent form (1e-05, 1.5e+06) below 1e-4 and from 1e6 on, and
+// nan, inf and -inf for the special values; SetPrintOptions sets a fixed
+// number of decimals instead. Integers print in full, bools as True and
+// False, complex numbers as their real part, a sign and their imaginary
+// part followed by j. Rows are not aligned into columns. Along any axis
+// longer than six, only the first three and last three entries are shown,
+// with ... between them. Empty arrays print their brackets only.
+//
+// String never panics. When evaluation fails it returns the error in
+// place of the values, array(<error: mx: ...>, shape=(4,), dtype=float32).
 // An array that a running transform traces has no value to show yet and
 // prints as array(<traced by vjp>, shape=(4,), dtype=float32). A nil
 // *Array prints as array(<nil>) and the zero Array, which holds no value,
