@@ -22,11 +22,15 @@ const blockLen = 1024
 
 // Element-type sets of the generic kernels.
 type (
-	signed   interface{ ~int8 | ~int16 | ~int32 | ~int64 }
-	unsigned interface{ ~uint8 | ~uint16 | ~uint32 | ~uint64 }
-	integer  interface{ signed | unsigned }
-	float    interface{ ~float32 | ~float64 }
-	number   interface{ integer | float | ~complex64 }
+	signed interface {
+		~int8 | ~int16 | ~int32 | ~int64
+	}
+	unsigned interface {
+		~uint8 | ~uint16 | ~uint32 | ~uint64
+	}
+	integer interface{ signed | unsigned }
+	float   interface{ ~float32 | ~float64 }
+	number  interface{ integer | float | ~complex64 }
 )
 
 // blockOp computes z[i] = f(x[i], y[i]) over one block; the three slices
