@@ -7,8 +7,8 @@ import (
 )
 
 // binaryFn runs one operation on one element type over a layout of the
-// operands a, b and out.
-type binaryFn func(l layout, a, b, out core.View)
+// operands a, b and out; cost is its rough work per element.
+type binaryFn func(cost int, l layout, a, b, out core.View)
 
 // Rough work per element, for the split over the cores.
 const (
@@ -17,13 +17,32 @@ const (
 	costMath  = 16 // pow, atan2, log/exp
 )
 
+// binaryTable holds the kernel and cost of every operation and element type
+// (nil where there is none).
+var binaryTable [core.NumBinaryOps][core.NumDtypes]struct {
+	fn   binaryFn
+	cost int
+}
+
+func init() {
+	for op := range core.NumBinaryOps {
+		for dt := range core.NumDtypes {
+			k := &binaryTable[op][dt]
+			k.fn, k.cost = binaryKernel(op, dt)
+		}
+	}
+}
+
 // Binary implements core.BinaryKernels.
 func (*backend) Binary(op core.BinaryOp, a, b, out core.View) error {
-	f := binaryKernel(op, a.Dtype)
+	if op >= core.NumBinaryOps || a.Dtype >= core.NumDtypes {
+		return fmt.Errorf("binary op %d is not implemented for element type %d on cpu", op, a.Dtype)
+	}
+	f, cost := binaryTable[op][a.Dtype].fn, binaryTable[op][a.Dtype].cost
 	if f == nil {
 		return fmt.Errorf("%v is not implemented for element type %d on cpu", op, a.Dtype)
 	}
-	f(newLayout(out.Shape, []int{a.Offset, b.Offset, out.Offset}, a.Strides, b.Strides, out.Strides), a, b, out)
+	f(cost, newLayout(out.Shape, []int{a.Offset, b.Offset, out.Offset}, a.Strides, b.Strides, out.Strides), a, b, out)
 	return nil
 }
 
@@ -53,23 +72,20 @@ func (*backend) AllClose(a, b, out core.View, tol core.Tolerance) error {
 }
 
 // arith runs op O with inputs and result stored as S and computed as T.
-func arith[S, T any, O blockOp[T, T]](cost int) binaryFn {
-	return func(l layout, a, b, out core.View) {
-		var o O
-		runBinary[S, T, T, S, O](o, cost, l, a, b, out)
-	}
+func arith[S, T any, O blockOp[T, T]](cost int, l layout, a, b, out core.View) {
+	var o O
+	runBinary[S, T, T, S, O](o, cost, l, a, b, out)
 }
 
 // compare runs the bool-valued op O with inputs stored as S and computed as T.
-func compare[S, T any, O blockOp[T, bool]]() binaryFn {
-	return func(l layout, a, b, out core.View) {
-		var o O
-		runBinary[S, T, bool, bool, O](o, costCheap, l, a, b, out)
-	}
+func compare[S, T any, O blockOp[T, bool]](cost int, l layout, a, b, out core.View) {
+	var o O
+	runBinary[S, T, bool, bool, O](o, cost, l, a, b, out)
 }
 
-// binaryKernel returns the kernel of op for element type dt, or nil.
-func binaryKernel(op core.BinaryOp, dt core.Dtype) binaryFn {
+// binaryKernel returns the kernel of op for element type dt and its cost,
+// or nil.
+func binaryKernel(op core.BinaryOp, dt core.Dtype) (binaryFn, int) {
 	switch dt {
 	case core.Bool:
 		return boolKernel(op)
@@ -100,88 +116,88 @@ func binaryKernel(op core.BinaryOp, dt core.Dtype) binaryFn {
 	case core.Complex64:
 		return complexKernel(op)
 	}
-	return nil
+	return nil, 0
 }
 
 // floatKernel gives the kernels of floats stored as S and computed as T.
-func floatKernel[S any, T float](op core.BinaryOp) binaryFn {
+func floatKernel[S any, T float](op core.BinaryOp) (binaryFn, int) {
 	switch op {
 	case core.Add:
-		return arith[S, T, addOp[T]](costCheap)
+		return arith[S, T, addOp[T]], costCheap
 	case core.Subtract:
-		return arith[S, T, subOp[T]](costCheap)
+		return arith[S, T, subOp[T]], costCheap
 	case core.Multiply:
-		return arith[S, T, mulOp[T]](costCheap)
+		return arith[S, T, mulOp[T]], costCheap
 	case core.Divide:
-		return arith[S, T, divOp[T]](costCheap)
+		return arith[S, T, divOp[T]], costCheap
 	case core.FloorDivide:
-		return arith[S, T, floorDivFloat[T]](costDiv)
+		return arith[S, T, floorDivFloat[T]], costDiv
 	case core.Remainder:
-		return arith[S, T, remFloat[T]](costDiv)
+		return arith[S, T, remFloat[T]], costDiv
 	case core.Power:
-		return arith[S, T, powFloat[T]](costMath)
+		return arith[S, T, powFloat[T]], costMath
 	case core.Maximum:
-		return arith[S, T, maxOp[T]](costCheap)
+		return arith[S, T, maxOp[T]], costCheap
 	case core.Minimum:
-		return arith[S, T, minOp[T]](costCheap)
+		return arith[S, T, minOp[T]], costCheap
 	case core.ArcTan2:
-		return arith[S, T, atan2Op[T]](costMath)
+		return arith[S, T, atan2Op[T]], costMath
 	case core.LogAddExp:
-		return arith[S, T, logAddExpOp[T]](costMath)
+		return arith[S, T, logAddExpOp[T]], costMath
 	}
 	return orderedCompare[S, T](op)
 }
 
 // orderedCompare gives the comparisons of real numbers stored as S and
 // computed as T.
-func orderedCompare[S any, T integer | float](op core.BinaryOp) binaryFn {
+func orderedCompare[S any, T integer | float](op core.BinaryOp) (binaryFn, int) {
 	switch op {
 	case core.Equal:
-		return compare[S, T, eqOp[T]]()
+		return compare[S, T, eqOp[T]], costCheap
 	case core.NotEqual:
-		return compare[S, T, neOp[T]]()
+		return compare[S, T, neOp[T]], costCheap
 	case core.Less:
-		return compare[S, T, ltOp[T]]()
+		return compare[S, T, ltOp[T]], costCheap
 	case core.LessEqual:
-		return compare[S, T, leOp[T]]()
+		return compare[S, T, leOp[T]], costCheap
 	case core.Greater:
-		return compare[S, T, gtOp[T]]()
+		return compare[S, T, gtOp[T]], costCheap
 	case core.GreaterEqual:
-		return compare[S, T, geOp[T]]()
+		return compare[S, T, geOp[T]], costCheap
 	}
-	return nil
+	return nil, 0
 }
 
 // intKernel gives the kernels of integers (Divide is not among them: the
 // front end divides integers as floats).
-func intKernel[T integer](op core.BinaryOp) binaryFn {
+func intKernel[T integer](op core.BinaryOp) (binaryFn, int) {
 	switch op {
 	case core.Add:
-		return arith[T, T, addOp[T]](costCheap)
+		return arith[T, T, addOp[T]], costCheap
 	case core.Subtract:
-		return arith[T, T, subOp[T]](costCheap)
+		return arith[T, T, subOp[T]], costCheap
 	case core.Multiply:
-		return arith[T, T, mulOp[T]](costCheap)
+		return arith[T, T, mulOp[T]], costCheap
 	case core.FloorDivide:
-		return arith[T, T, floorDivInt[T]](costDiv)
+		return arith[T, T, floorDivInt[T]], costDiv
 	case core.Remainder:
-		return arith[T, T, remInt[T]](costDiv)
+		return arith[T, T, remInt[T]], costDiv
 	case core.Power:
-		return arith[T, T, powInt[T]](costDiv)
+		return arith[T, T, powInt[T]], costDiv
 	case core.Maximum:
-		return arith[T, T, maxOp[T]](costCheap)
+		return arith[T, T, maxOp[T]], costCheap
 	case core.Minimum:
-		return arith[T, T, minOp[T]](costCheap)
+		return arith[T, T, minOp[T]], costCheap
 	case core.BitwiseAnd:
-		return arith[T, T, bitAndOp[T]](costCheap)
+		return arith[T, T, bitAndOp[T]], costCheap
 	case core.BitwiseOr:
-		return arith[T, T, bitOrOp[T]](costCheap)
+		return arith[T, T, bitOrOp[T]], costCheap
 	case core.BitwiseXor:
-		return arith[T, T, bitXorOp[T]](costCheap)
+		return arith[T, T, bitXorOp[T]], costCheap
 	case core.LeftShift:
-		return arith[T, T, shlOp[T]](costCheap)
+		return arith[T, T, shlOp[T]], costCheap
 	case core.RightShift:
-		return arith[T, T, shrOp[T]](costCheap)
+		return arith[T, T, shrOp[T]], costCheap
 	}
 	return orderedCompare[T, T](op)
 }
@@ -189,79 +205,77 @@ func intKernel[T integer](op core.BinaryOp) binaryFn {
 // boolKernel gives the kernels of bools. Arithmetic computes on the values
 // 0 and 1 as int8 and stores nonzero results as true: Add is or, Subtract
 // xor, Multiply and, Maximum or, Minimum and.
-func boolKernel(op core.BinaryOp) binaryFn {
+func boolKernel(op core.BinaryOp) (binaryFn, int) {
 	switch op {
 	case core.LogicalAnd:
-		return arith[bool, bool, andOp](costCheap)
+		return arith[bool, bool, andOp], costCheap
 	case core.LogicalOr:
-		return arith[bool, bool, orOp](costCheap)
+		return arith[bool, bool, orOp], costCheap
 	case core.Equal:
-		return compare[bool, bool, eqOp[bool]]()
+		return compare[bool, bool, eqOp[bool]], costCheap
 	case core.NotEqual:
-		return compare[bool, bool, neOp[bool]]()
+		return compare[bool, bool, neOp[bool]], costCheap
 	case core.Add:
-		return viaInt8[addOp[int8]](costCheap)
+		return viaInt8[addOp[int8]], costCheap
 	case core.Subtract:
-		return viaInt8[subOp[int8]](costCheap)
+		return viaInt8[subOp[int8]], costCheap
 	case core.Multiply:
-		return viaInt8[mulOp[int8]](costCheap)
+		return viaInt8[mulOp[int8]], costCheap
 	case core.FloorDivide:
-		return viaInt8[floorDivInt[int8]](costCheap)
+		return viaInt8[floorDivInt[int8]], costCheap
 	case core.Remainder:
-		return viaInt8[remInt[int8]](costCheap)
+		return viaInt8[remInt[int8]], costCheap
 	case core.Power:
-		return viaInt8[powInt[int8]](costCheap)
+		return viaInt8[powInt[int8]], costCheap
 	case core.Maximum:
-		return viaInt8[maxOp[int8]](costCheap)
+		return viaInt8[maxOp[int8]], costCheap
 	case core.Minimum:
-		return viaInt8[minOp[int8]](costCheap)
+		return viaInt8[minOp[int8]], costCheap
 	case core.BitwiseAnd:
-		return viaInt8[bitAndOp[int8]](costCheap)
+		return viaInt8[bitAndOp[int8]], costCheap
 	case core.BitwiseOr:
-		return viaInt8[bitOrOp[int8]](costCheap)
+		return viaInt8[bitOrOp[int8]], costCheap
 	case core.BitwiseXor:
-		return viaInt8[bitXorOp[int8]](costCheap)
+		return viaInt8[bitXorOp[int8]], costCheap
 	}
 	return orderedCompare[bool, int8](op)
 }
 
 // viaInt8 runs the int8 op O on bool operands and stores its results as
 // bools (nonzero is true).
-func viaInt8[O blockOp[int8, int8]](cost int) binaryFn {
-	return func(l layout, a, b, out core.View) {
-		var o O
-		runBinary[bool, int8, int8, bool, O](o, cost, l, a, b, out)
-	}
+func viaInt8[O blockOp[int8, int8]](cost int, l layout, a, b, out core.View) {
+	var o O
+	runBinary[bool, int8, int8, bool, O](o, cost, l, a, b, out)
 }
 
 // complexKernel gives the kernels of complex64.
-func complexKernel(op core.BinaryOp) binaryFn {
+func complexKernel(op core.BinaryOp) (binaryFn, int) {
 	type c = complex64
 	switch op {
 	case core.Add:
-		return arith[c, c, addOp[c]](costCheap)
+		return arith[c, c, addOp[c]], costCheap
 	case core.Subtract:
-		return arith[c, c, subOp[c]](costCheap)
+		return arith[c, c, subOp[c]], costCheap
 	case core.Multiply:
-		return arith[c, c, mulOp[c]](costCheap)
+		return arith[c, c, mulOp[c]], costCheap
 	case core.Divide:
-		return arith[c, c, divOp[c]](costDiv)
+		return arith[c, c, divOp[c]], costDiv
 	case core.Power:
-		return arith[c, c, powComplex](costMath)
+		return arith[c, c, powComplex], costMath
 	case core.Equal:
-		return compare[c, c, eqOp[c]]()
+		return compare[c, c, eqOp[c]], costCheap
 	case core.NotEqual:
-		return compare[c, c, neOp[c]]()
+		return compare[c, c, neOp[c]], costCheap
 	case core.Less, core.LessEqual, core.Greater, core.GreaterEqual:
-		return func(l layout, a, b, out core.View) {
-			runBinary[c, c, bool, bool](complexCmp{op}, costCheap, l, a, b, out)
-		}
+		return func(cost int, l layout, a, b, out core.View) {
+			runBinary[c, c, bool, bool](complexCmp{op}, cost, l, a, b, out)
+		}, costCheap
 	case core.Maximum, core.Minimum:
-		return func(l layout, a, b, out core.View) {
-			runBinary[c, c, c, c](complexMax{min: op == core.Minimum}, costCheap, l, a, b, out)
-		}
+		return func(cost int, l layout, a, b, out core.View) {
+			runBinary[c, c, c, c](complexMax{min: op == core.Minimum}, cost, l, a, b, out)
+		}, costCheap
 	}
-	return nil
+	return nil, 0
 }
 
 // closeKernel runs the closeness test of tol on operands of type dt over

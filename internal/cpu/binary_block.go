@@ -61,8 +61,8 @@ type source[S, T any] struct {
 	fill   int  // for stride 0: the offset whose value the buffer repeats, or -1
 }
 
-func newSource[S, T any](data []S, stride int) *source[S, T] {
-	return &source[S, T]{data: data, stride: stride, conv: !sameType[S, T](), fill: -1}
+func (s *source[S, T]) init(data []S, stride int) {
+	*s = source[S, T]{data: data, stride: stride, conv: !sameType[S, T](), fill: -1}
 }
 
 // block returns the m elements at off, off+stride, ... as a []T.
@@ -132,8 +132,8 @@ type sink[Q, R any] struct {
 	r      []R  // converted results of a strided output
 }
 
-func newSink[Q, R any](data []R, stride int) *sink[Q, R] {
-	return &sink[Q, R]{data: data, stride: stride, conv: !sameType[Q, R]()}
+func (s *sink[Q, R]) init(data []R, stride int) {
+	*s = sink[Q, R]{data: data, stride: stride, conv: !sameType[Q, R]()}
 }
 
 // target returns where the op writes the m results for offset off.
@@ -180,18 +180,32 @@ func (s *sink[Q, R]) commit(off, m int) {
 func runBinary[S, T, Q, R any, O blockOp[T, Q]](o O, cost int, l layout, a, b, out core.View) {
 	xd, yd, zd := core.All[S](a), core.All[S](b), core.All[R](out)
 	_, st := l.inner()
+	n := l.size()
+	if n*cost <= grain {
+		binaryRange[S, T, Q, R](o, l, xd, yd, zd, st, 0, n)
+		return
+	}
+	pl := l // only this copy is captured, so that small jobs allocate less
+	parallelFor(n, cost, func(lo, hi int) {
+		binaryRange[S, T, Q, R](o, pl, xd, yd, zd, st, lo, hi)
+	})
+}
+
+// binaryRange is runBinary's work on the row-major elements [lo, hi).
+func binaryRange[S, T, Q, R any, O blockOp[T, Q]](o O, l layout, xd, yd []S, zd []R, st []int, lo, hi int) {
 	sx, sy, sz := st[0], st[1], st[2]
-	parallelFor(l.size(), cost, func(lo, hi int) {
-		x, y := newSource[S, T](xd, sx), newSource[S, T](yd, sy)
-		z := newSink[Q, R](zd, sz)
-		l.rows(lo, hi, func(off []int, n int) {
-			for s := 0; s < n; s += blockLen {
-				m := min(blockLen, n-s)
-				zo := off[2] + s*sz
-				o.apply(x.block(off[0]+s*sx, m), y.block(off[1]+s*sy, m), z.target(zo, m))
-				z.commit(zo, m)
-			}
-		})
+	var x, y source[S, T]
+	var z sink[Q, R]
+	x.init(xd, sx)
+	y.init(yd, sy)
+	z.init(zd, sz)
+	l.rows(lo, hi, func(off []int, n int) {
+		for s := 0; s < n; s += blockLen {
+			m := min(blockLen, n-s)
+			zo := off[2] + s*sz
+			o.apply(x.block(off[0]+s*sx, m), y.block(off[1]+s*sy, m), z.target(zo, m))
+			z.commit(zo, m)
+		}
 	})
 }
 
@@ -203,7 +217,9 @@ func runAll[S, T any, O blockOp[T, bool]](o O, cost int, l layout, a, b core.Vie
 	sx, sy := st[0], st[1]
 	var failed atomic.Bool
 	parallelFor(l.size(), cost, func(lo, hi int) {
-		x, y := newSource[S, T](xd, sx), newSource[S, T](yd, sy)
+		var x, y source[S, T]
+		x.init(xd, sx)
+		y.init(yd, sy)
 		z := make([]bool, blockLen)
 		l.rows(lo, hi, func(off []int, n int) {
 			for s := 0; s < n && !failed.Load(); s += blockLen {

@@ -30,9 +30,13 @@ func selectLoop[T any](l layout, cond, a, b, out core.View) {
 	cd, xd, yd, zd := core.All[bool](cond), core.All[T](a), core.All[T](b), core.All[T](out)
 	_, st := l.inner()
 	parallelFor(l.size(), costCheap, func(lo, hi int) {
-		c := newSource[bool, bool](cd, st[0])
-		x, y := newSource[T, T](xd, st[1]), newSource[T, T](yd, st[2])
-		z := newSink[T, T](zd, st[3])
+		var c source[bool, bool]
+		var x, y source[T, T]
+		var z sink[T, T]
+		c.init(cd, st[0])
+		x.init(xd, st[1])
+		y.init(yd, st[2])
+		z.init(zd, st[3])
 		l.rows(lo, hi, func(off []int, n int) {
 			for s := 0; s < n; s += blockLen {
 				m := min(blockLen, n-s)
