@@ -14,7 +14,10 @@ import (
 // that a float meeting an integer or bool array gives float32 and an
 // integer meeting a bool array gives int32. Arrays of different types are
 // promoted with PromoteTypes. Shapes that do not broadcast panic with *Error
-// naming the op and both shapes.
+// naming the op and both shapes. float16 and bfloat16 compute through
+// float32. Bools in arithmetic ops compute as the integers 0 and 1 and give
+// bools again, nonzero being true, as in MLX: Add of bools is logical or,
+// Subtract exclusive or, Multiply and FloorDivide logical and.
 
 // typeRule says how a binary op types its operands and its result from the
 // type its operands promote to.

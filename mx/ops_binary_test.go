@@ -375,9 +375,6 @@ func refRows(r refOp, dt Dtype) opCase {
 		a := NewArray(av, len(av), 1)
 		b := NewArray(bv)
 		w := convertNow(NewArray(want, len(av), len(bv)), outType)
-		if outType == Bool {
-			w = convertNow(NewArray(want, len(av), len(bv)), Bool)
-		}
 		return binaryRow(name, f, a, b, w, max(r.tol, 1e-6))
 	}
 	av := refValues(dt, r.finite)

@@ -13,9 +13,9 @@ func viewOf(tb testing.TB, n int) core.View {
 		tb.Fatal(err)
 	}
 	v := core.View{Buf: buf, Dtype: core.Float32, Shape: []int{n}, Strides: []int{1}}
-	for i, x := range core.All[float32](v)[:n] {
-		_ = x
-		core.All[float32](v)[i] = float32(i % 100)
+	data := core.All[float32](v)[:n]
+	for i := range data {
+		data[i] = float32(i % 100)
 	}
 	return v
 }
@@ -24,19 +24,18 @@ func viewOf(tb testing.TB, n int) core.View {
 // It is kept as the baseline the block kernels are measured against.
 func closureAdd(l layout, a, b, out core.View, f func(x, y float32) float32) {
 	x, y, z := core.All[float32](a), core.All[float32](b), core.All[float32](out)
-	_, st := l.inner()
 	l.forEach(1, func(off []int, n int) {
 		xs, ys, zs := x[off[0]:off[0]+n], y[off[1]:off[1]+n], z[off[2]:off[2]+n]
 		for t := range zs {
 			zs[t] = f(xs[t], ys[t])
 		}
 	})
-	_ = st
 }
 
 const benchN = 1 << 24
 
 func benchViews(b *testing.B) (x, y, z core.View, l layout) {
+	b.Helper()
 	x, y, z = viewOf(b, benchN), viewOf(b, benchN), viewOf(b, benchN)
 	l = newLayout(z.Shape, []int{0, 0, 0}, x.Strides, y.Strides, z.Strides)
 	b.SetBytes(3 * 4 * benchN)
@@ -48,12 +47,12 @@ func benchViews(b *testing.B) (x, y, z core.View, l layout) {
 // elements, output already allocated.
 func BenchmarkBinaryAddBlock(b *testing.B) {
 	x, y, z, l := benchViews(b)
+	_ = l
 	for b.Loop() {
 		if err := Backend.Binary(core.Add, x, y, z); err != nil {
 			b.Fatal(err)
 		}
 	}
-	_ = l
 }
 
 // BenchmarkBinaryAddClosure is the same with a function value per element.

@@ -24,7 +24,7 @@ FLOATS = ["float16", "float32", "float64"]
 VALUES = {
     "signed": lambda dt: [np.iinfo(dt).min, -7, -2, -1, 0, 1, 3, 7, np.iinfo(dt).max],
     "unsigned": lambda dt: [0, 1, 2, 3, 7, np.iinfo(dt).max],
-    "float": lambda dt: [-np.inf, -7.5, -2.0, -0.0, 0.0, 0.5, 3.0, 7.5, np.inf, np.nan],
+    "float": lambda dt: [-np.inf, -7.5, -2.0, -0.0, 0.0, 0.1, 3.0, 7.5, np.inf, np.nan],
     "bool": lambda dt: [False, True],
 }
 
