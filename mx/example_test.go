@@ -2,6 +2,7 @@ package mx_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/mlxgo/mlxgo/mx"
 )
@@ -61,13 +62,30 @@ func ExampleScalar() {
 
 // Go numbers are weak scalars: they take the type of the array they meet.
 func ExampleAdd() {
-	fmt.Println(mx.Add(mx.NewArray([]float64{1, 2}), 1.5))
+	half := mx.AsType(mx.NewArray([]float32{1, 2}), mx.Float16)
+	fmt.Println(mx.Add(half, 1.5))
 	fmt.Println(mx.Add(mx.NewArray([]int32{1, 2}), 1.5))
-	fmt.Println(mx.Add(mx.NewArray([]int32{1, 2}), 1))
+	fmt.Println(mx.Add(mx.NewArray([]uint8{250}), 10)) // wraps around, as in MLX
 	// Output:
-	// array([2.5, 3.5], dtype=float64)
+	// array([2.5, 3.5], dtype=float16)
 	// array([2.5, 3.5], dtype=float32)
-	// array([2, 3], dtype=int32)
+	// array([4], dtype=uint8)
+}
+
+// Several results come back as Go's multiple return values.
+func ExampleDivmod() {
+	q, r := mx.Divmod(mx.NewArray([]int32{7, -7}), 2)
+	fmt.Println(q, r)
+	// Output:
+	// array([3, -4], dtype=int32) array([1, 1], dtype=int32)
+}
+
+func ExampleIsClose() {
+	a := mx.NewArray([]float32{1, 2, float32(math.NaN())})
+	b := mx.NewArray([]float32{1.0001, 2.1, float32(math.NaN())})
+	fmt.Println(mx.IsClose(a, b, mx.Rtol(1e-3), mx.EqualNaN))
+	// Output:
+	// array([True, False, True], dtype=bool)
 }
 
 // Printing summarises long axes, as MLX does.
