@@ -22,11 +22,14 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optDecimals
+	optNanToNum
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
+	optDecimals: "decimals", optNanToNum: "nan/posinf/neginf value",
 }
 
 // options is the parsed form of an op's Options.
@@ -38,6 +41,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	unary    unaryOptions // Round's decimals, NanToNum's values
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
