@@ -364,9 +364,9 @@ func scaleF[T float](c float64) func(dst, src []T) {
 
 // roundF rounds to the given number of decimals, ties to even, as NumPy
 // does: x*10^d rounded to an integer, divided by 10^d, in T's arithmetic
-// (for d < 0, x/10^-d rounded, times 10^-d). Values already integral at
-// that scale (or infinite, or NaN) are returned unchanged, and a scale
-// beyond T's range gives ±0, so that large |d| never makes NaN.
+// (for d < 0, x/10^-d rounded, times 10^-d). Where NumPy's steps overflow
+// and make NaN, x is returned unchanged (d > 0: it has no digits to drop)
+// or as ±0 (d < 0: it is far below the unit).
 func roundF[T float](d int) func(dst, src []T) {
 	if d == 0 {
 		return func(dst, src []T) {
@@ -377,27 +377,22 @@ func roundF[T float](d int) func(dst, src []T) {
 		}
 	}
 	f := T(math.Pow(10, math.Abs(float64(d))))
-	var big T = 1 << 52 // beyond it every float64 is an integer
-	if _, ok := any(big).(float32); ok {
-		big = 1 << 23
-	}
+	finite := func(x T) bool { return math.Abs(float64(x)) <= math.MaxFloat64 }
 	return func(dst, src []T) {
 		dst = dst[:len(src)]
 		for i, x := range src {
-			if d > 0 {
-				y := x * f
-				if !(math.Abs(float64(y)) < float64(big)) {
-					dst[i] = x
-					continue
+			switch {
+			case !finite(x):
+			case d > 0:
+				if y := x * f; finite(y) {
+					x = T(math.RoundToEven(float64(y))) / f
 				}
-				dst[i] = T(math.RoundToEven(float64(y))) / f
-				continue
+			case finite(f):
+				x = T(math.RoundToEven(float64(x/f))) * f
+			default:
+				x = T(math.Copysign(0, float64(x)))
 			}
-			if math.IsInf(float64(f), 1) {
-				dst[i] = T(math.Copysign(0, float64(x)))
-				continue
-			}
-			dst[i] = T(math.RoundToEven(float64(x/f))) * f
+			dst[i] = x
 		}
 	}
 }

@@ -82,9 +82,11 @@ func exp32(dst, src []float32) {
 func expm1_32(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
-		t, r := expReduce(clamp(float64(x), -110, 100))
+		v := clamp(float64(x), -110, 100)
+		t, r := expReduce(v)
 		s := pow2(t)
-		dst[i] = float32(s*expPoly(r) + (s - 1))
+		// expm1 has x's sign; copying it makes expm1(-0) = -0.
+		dst[i] = float32(math.Copysign(s*expPoly(r)+(s-1), v))
 	}
 }
 
@@ -264,8 +266,8 @@ func sin32(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		v := float64(x)
-		if !(math.Abs(v) <= sinCosFast) {
-			dst[i] = float32(math.Sin(v)) // large, Inf or NaN
+		if !(math.Abs(v) <= sinCosFast) || v == 0 {
+			dst[i] = float32(math.Sin(v)) // large, Inf, NaN, or ±0 (keeping its sign)
 			continue
 		}
 		t, r := sinReduce(v)
