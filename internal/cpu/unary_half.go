@@ -1,6 +1,8 @@
 package cpu
 
 import (
+	"math"
+
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
@@ -19,16 +21,50 @@ var f16Format = &halfFormat{
 	load: func(dst []float32, src []uint16) {
 		dst = dst[:len(src)]
 		for i, b := range src {
-			dst[i] = core.F16(b).Float32()
+			dst[i] = f16ToFloat32(b)
 		}
 	},
 	store: func(dst []uint16, src []float32) {
 		dst = dst[:len(src)]
 		for i, x := range src {
-			dst[i] = uint16(core.F16FromFloat32(x))
+			dst[i] = f16FromFloat32(x)
 		}
 	},
 	fromF64: func(x float64) uint16 { return uint16(core.F16FromFloat64(x)) },
+}
+
+// f16ToFloat32 is core.F16.Float32 without a loop: the half's exponent and
+// mantissa, placed in a float32 and scaled by 2^112, give its value, the
+// subnormals included; only Inf and NaN need their exponent set apart.
+func f16ToFloat32(h uint16) float32 {
+	b := uint32(h&0x7fff) << 13
+	f := math.Float32frombits(b) * 0x1p112
+	if h&0x7c00 == 0x7c00 {
+		f = math.Float32frombits(b | 0x7f800000)
+	}
+	return math.Float32frombits(math.Float32bits(f) | uint32(h&0x8000)<<16)
+}
+
+// f16FromFloat32 is core.F16FromFloat32 with straight-line code for the
+// common cases: normal results round to nearest even by adding half an
+// ulp (less one, plus the lowest kept bit) before dropping 13 bits;
+// subnormal results come from a float32 addition, which rounds them in
+// hardware. Large values, Inf and NaN go through core.
+func f16FromFloat32(x float32) uint16 {
+	b := math.Float32bits(x)
+	sign := uint16(b>>16) & 0x8000
+	a := b & 0x7fffffff
+	switch {
+	case a >= 0x477ff000: // 65520 and above round to Inf; Inf; NaN
+		return uint16(core.F16FromFloat32(x))
+	case a < 0x38800000: // below 2^-14: a subnormal half or zero
+		// Adding 0.5 leaves the value's bits at the half-subnormal unit.
+		f := math.Float32frombits(a) + 0.5
+		return sign | uint16(math.Float32bits(f)-0x3f000000)
+	}
+	// Rebias the exponent from 127 to 15 and round.
+	a += 0xc8000fff + (a>>13)&1
+	return sign | uint16(a>>13)
 }
 
 var bf16Format = &halfFormat{

@@ -103,3 +103,37 @@ func indexOf(xs []float32, x float32) int {
 	}
 	return 0
 }
+
+// BenchmarkFastMath compares the float32 functions with calling the math
+// package per element.
+func BenchmarkFastMath(b *testing.B) {
+	sigmoid := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	for _, c := range []struct {
+		name string
+		fast func(dst, src []float32)
+		ref  func(float64) float64
+	}{
+		{"exp", exp32, math.Exp}, {"log", log32, math.Log}, {"tanh", tanh32, math.Tanh},
+		{"sigmoid", sigmoid32, sigmoid}, {"sin", sin32, math.Sin}, {"erf", erf32, math.Erf},
+	} {
+		src := make([]float32, 1<<16)
+		for i := range src {
+			src[i] = float32(i%2000)/100 - 10
+		}
+		dst := make([]float32, len(src))
+		b.Run(c.name+"/fast", func(b *testing.B) {
+			b.SetBytes(int64(4 * len(src)))
+			for b.Loop() {
+				c.fast(dst, src)
+			}
+		})
+		b.Run(c.name+"/math", func(b *testing.B) {
+			b.SetBytes(int64(4 * len(src)))
+			for b.Loop() {
+				for i, x := range src {
+					dst[i] = float32(c.ref(float64(x)))
+				}
+			}
+		})
+	}
+}
