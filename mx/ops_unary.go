@@ -553,3 +553,39 @@ func View(a *Array, dt Dtype, opts ...Option) *Array {
 	}
 	return newArray(viewPrim{dt}, o.stream, []*Array{a}, shape, dt)
 }
+
+// ToFP8 converts a real floating-point array to 8-bit floats (fp8 e4m3:
+// 4 exponent bits, 3 mantissa bits, no infinities), returned as their
+// uint8 codes. Values round to nearest, ties to even; magnitudes beyond
+// the largest, 448, saturate to ±448 (infinities too, as in MLX); NaN
+// gives the NaN code 0x7f (or 0xff). It panics with *Error for other
+// types.
+func ToFP8(a *Array, opts ...Option) *Array {
+	checkArray("to_fp8", a)
+	o := parseOptions("to_fp8", optStream, opts)
+	if !a.dtype.IsFloating() {
+		panic(newError("to_fp8", "only real floating-point types are supported, not %v", a.dtype))
+	}
+	return unaryNode("to_fp8", core.ToFP8, a, Uint8, o.stream, core.UnaryParams{})
+}
+
+// FromFP8 converts uint8 codes of 8-bit floats (fp8 e4m3, as ToFP8 makes
+// them) to the floating-point type given as an option, bfloat16 by
+// default; every fp8 value is exact in each of them. The codes 0x7f and
+// 0xff are NaN. It panics with *Error unless a is uint8 and the type is a
+// real floating-point type.
+func FromFP8(a *Array, opts ...Option) *Array {
+	checkArray("from_fp8", a)
+	o := parseOptions("from_fp8", optStream|optDtype, opts)
+	dt := Bfloat16
+	if o.set&optDtype != 0 {
+		dt = o.dtype
+	}
+	if a.dtype != Uint8 {
+		panic(newError("from_fp8", "the input must be uint8, not %v", a.dtype))
+	}
+	if !dt.valid() || !dt.IsFloating() {
+		panic(newError("from_fp8", "only real floating-point types are supported, not %v", dt))
+	}
+	return unaryNode("from_fp8", core.FromFP8, a, dt, o.stream, core.UnaryParams{})
+}

@@ -715,6 +715,10 @@ func TestUnaryErrors(t *testing.T) {
 		{"view", func() { View(NewArray([]uint8{1, 2, 3}), Float32) }, "(3,)"},
 		{"view", func() { View(NewArray([]int16{1, 2, 3, 4, 5, 6}, 3, 2), Int64) }, "(3, 2)"},
 		{"view", func() { View(f32, Dtype(200)) }, "invalid dtype"},
+		{"to_fp8", func() { ToFP8(NewArray([]int32{1})) }, "int32"},
+		{"to_fp8", func() { ToFP8(c64) }, "complex64"},
+		{"from_fp8", func() { FromFP8(f32) }, "float32"},
+		{"from_fp8", func() { FromFP8(NewArray([]uint8{1}), Int32) }, "int32"},
 	} {
 		err := Catch(c.f)
 		var e *Error
@@ -928,4 +932,23 @@ func benchUnary(b *testing.B, f unaryFn, n int) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// fp8 rows: codes written out from the format (sign, 4 exponent bits with
+// bias 7, 3 mantissa bits).
+func init() {
+	vals := []float64{0, 1, -1, 0.5, 1.125, 448, -448, 500, 464, 456, 0x1p-9, 0x1p-10, 3 * 0x1p-10, 0.3, inf, negInf, nan}
+	codes := []uint8{0x00, 0x38, 0xb8, 0x30, 0x39, 0x7e, 0xfe, 0x7e, 0x7e, 0x7e, 0x01, 0x00, 0x02, 0x2a, 0x7e, 0xfe, 0x7f}
+	for _, dt := range floatTypes {
+		addCases(opCase{name: fmt.Sprintf("to_fp8/%v", dt), in: []*Array{typedArray(vals, dt)},
+			op: func(in []*Array, o ...Option) *Array { return ToFP8(in[0], o...) }, want: NewArray(codes)})
+	}
+	back := []float64{0, 1, -1, 0.5, 1.125, 448, -448, 448, 448, 448, 0x1p-9, 0, 2 * 0x1p-9, 0.3125, 448, -448, nan}
+	for _, dt := range floatTypes {
+		dt := dt
+		addCases(opCase{name: fmt.Sprintf("from_fp8/%v", dt), in: []*Array{NewArray(codes)},
+			op: func(in []*Array, o ...Option) *Array { return FromFP8(in[0], append(o, dt)...) }, want: typedArray(back, dt)})
+	}
+	addCases(opCase{name: "from_fp8/default bfloat16", in: []*Array{NewArray([]uint8{0x38, 0xff, 0x01})},
+		op: func(in []*Array, o ...Option) *Array { return FromFP8(in[0], o...) }, want: typedArray([]float64{1, nan, 0x1p-9}, Bfloat16)})
 }

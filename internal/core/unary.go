@@ -55,6 +55,8 @@ const (
 	Conjugate     // complex conjugate
 	LogicalNot    // bool to bool
 	BitwiseInvert // ^x on integer types
+	ToFP8         // a real floating-point type to uint8 codes of fp8 (e4m3)
+	FromFP8       // uint8 codes of fp8 (e4m3) to a real floating-point type
 	NumUnaryOps
 )
 
@@ -81,7 +83,7 @@ var unaryNames = [NumUnaryOps]string{
 	"sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "sigmoid", "erf", "erfinv",
 	"floor", "ceil", "trunc", "round", "degrees", "radians", "isnan", "isinf", "isfinite",
 	"isposinf", "isneginf", "nan_to_num", "real", "imag", "conjugate", "logical_not",
-	"bitwise_invert",
+	"bitwise_invert", "to_fp8", "from_fp8",
 }
 
 // String returns the op's name as MLX spells it, such as "log1p".

@@ -19,34 +19,36 @@ import (
 func (*backend) Unary(op core.UnaryOp, p core.UnaryParams, in, out core.View) error {
 	l := newLayout(out.Shape, []int{in.Offset, out.Offset}, in.Strides, out.Strides)
 	var ok bool
-	switch in.Dtype {
-	case core.Float32:
+	switch {
+	case op == core.ToFP8 || op == core.FromFP8:
+		ok = unaryFP8(op, l, in, out)
+	case in.Dtype == core.Float32:
 		ok = unaryFloat[float32](op, p, l, in, out)
-	case core.Float64:
+	case in.Dtype == core.Float64:
 		ok = unaryFloat[float64](op, p, l, in, out)
-	case core.Float16:
+	case in.Dtype == core.Float16:
 		ok = unaryHalf(op, p, l, in, out, f16Format)
-	case core.Bfloat16:
+	case in.Dtype == core.Bfloat16:
 		ok = unaryHalf(op, p, l, in, out, bf16Format)
-	case core.Complex64:
+	case in.Dtype == core.Complex64:
 		ok = unaryComplex(op, p, l, in, out)
-	case core.Bool:
+	case in.Dtype == core.Bool:
 		ok = unaryBool(op, l, in, out)
-	case core.Uint8:
+	case in.Dtype == core.Uint8:
 		ok = unaryInt[uint8](op, p, l, in, out)
-	case core.Uint16:
+	case in.Dtype == core.Uint16:
 		ok = unaryInt[uint16](op, p, l, in, out)
-	case core.Uint32:
+	case in.Dtype == core.Uint32:
 		ok = unaryInt[uint32](op, p, l, in, out)
-	case core.Uint64:
+	case in.Dtype == core.Uint64:
 		ok = unaryInt[uint64](op, p, l, in, out)
-	case core.Int8:
+	case in.Dtype == core.Int8:
 		ok = unaryInt[int8](op, p, l, in, out)
-	case core.Int16:
+	case in.Dtype == core.Int16:
 		ok = unaryInt[int16](op, p, l, in, out)
-	case core.Int32:
+	case in.Dtype == core.Int32:
 		ok = unaryInt[int32](op, p, l, in, out)
-	case core.Int64:
+	case in.Dtype == core.Int64:
 		ok = unaryInt[int64](op, p, l, in, out)
 	}
 	if !ok {

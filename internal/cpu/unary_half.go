@@ -200,3 +200,147 @@ func halfRun(l layout, in, out core.View, cost int, h *halfFormat, f func(dst, s
 		})
 	})
 }
+
+// fp8 (e4m3, the "fn" variant of the OCP format): a sign, 4 exponent bits
+// with bias 7, 3 mantissa bits, no infinities, and NaN only as S.1111.111;
+// the largest finite value is 448.
+
+// fp8Values holds the float32 value of every fp8 code.
+var fp8Values = func() (t [256]float32) {
+	for c := range t {
+		e, m := c>>3&15, c&7
+		v := math.Ldexp(float64(8+m), e-10) // (1 + m/8) * 2^(e-7)
+		switch {
+		case e == 15 && m == 7:
+			v = math.NaN()
+		case e == 0:
+			v = math.Ldexp(float64(m), -9)
+		}
+		if c&0x80 != 0 {
+			v = -v
+		}
+		t[c] = float32(v)
+	}
+	return t
+}()
+
+// toFP8 rounds x to the nearest fp8 code, ties to even. Magnitudes from
+// 464 (halfway between 448 and the next power of the format), infinities
+// included, saturate to ±448, as in MLX; NaN gives NaN.
+func toFP8(x float32) uint8 {
+	b := math.Float32bits(x)
+	sign := uint8(b>>24) & 0x80
+	a := b & 0x7fffffff
+	switch {
+	case a > 0x7f800000:
+		return sign | 0x7f
+	case a >= 0x43e80000: // 464
+		return sign | 0x7e
+	case a < 0x3c800000: // below 2^-6: subnormal or zero
+		// Adding 2^14 leaves the value's bits at the fp8 subnormal unit, 2^-9.
+		f := math.Float32frombits(a) + 0x1p14
+		return sign | uint8(math.Float32bits(f)-0x46800000)
+	}
+	// Rebias the exponent from 127 to 7 and round to 3 mantissa bits.
+	a += 0xc407ffff + (a>>20)&1
+	return sign | uint8(a>>20)
+}
+
+// roundToOdd returns x rounded to float32 with inexact results made odd
+// (round to odd), so that rounding it again to a narrower format rounds x
+// once.
+func roundToOdd(x float64) float32 {
+	f := float32(x)
+	if float64(f) == x || x != x || math.IsInf(x, 0) {
+		return f
+	}
+	b := math.Float32bits(f)
+	if b&1 == 0 {
+		if math.Abs(float64(f)) < math.Abs(x) {
+			b++
+		} else {
+			b--
+		}
+	}
+	return math.Float32frombits(b)
+}
+
+// unaryFP8 runs ToFP8 and FromFP8.
+func unaryFP8(op core.UnaryOp, l layout, in, out core.View) bool {
+	if op == core.FromFP8 {
+		if in.Dtype != core.Uint8 {
+			return false
+		}
+		switch out.Dtype {
+		case core.Float32:
+			unaryRun(l, in, out, 1, func(dst []float32, src []uint8) {
+				dst = dst[:len(src)]
+				for i, c := range src {
+					dst[i] = fp8Values[c]
+				}
+			})
+		case core.Float64:
+			unaryRun(l, in, out, 1, func(dst []float64, src []uint8) {
+				dst = dst[:len(src)]
+				for i, c := range src {
+					dst[i] = float64(fp8Values[c])
+				}
+			})
+		case core.Float16, core.Bfloat16:
+			// Every fp8 value is exact in both.
+			conv := f16FromFloat32
+			if out.Dtype == core.Bfloat16 {
+				conv = func(x float32) uint16 { return uint16(core.BF16FromFloat32(x)) }
+			}
+			var tab [256]uint16
+			for c, v := range fp8Values {
+				tab[c] = conv(v)
+			}
+			unaryRun(l, in, out, 1, func(dst []uint16, src []uint8) {
+				dst = dst[:len(src)]
+				for i, c := range src {
+					dst[i] = tab[c]
+				}
+			})
+		default:
+			return false
+		}
+		return true
+	}
+	if out.Dtype != core.Uint8 {
+		return false
+	}
+	switch in.Dtype {
+	case core.Float32:
+		unaryRun(l, in, out, 1, func(dst []uint8, src []float32) {
+			dst = dst[:len(src)]
+			for i, x := range src {
+				dst[i] = toFP8(x)
+			}
+		})
+	case core.Float64:
+		unaryRun(l, in, out, 1, func(dst []uint8, src []float64) {
+			dst = dst[:len(src)]
+			for i, x := range src {
+				dst[i] = toFP8(roundToOdd(x))
+			}
+		})
+	case core.Float16:
+		unaryRun(l, in, out, 1, func(dst []uint8, src []uint16) {
+			dst = dst[:len(src)]
+			for i, b := range src {
+				dst[i] = toFP8(f16ToFloat32(b))
+			}
+		})
+	case core.Bfloat16:
+		unaryRun(l, in, out, 1, func(dst []uint8, src []uint16) {
+			dst = dst[:len(src)]
+			for i, b := range src {
+				dst[i] = toFP8(core.BF16(b).Float32())
+			}
+		})
+	default:
+		return false
+	}
+	return true
+}
