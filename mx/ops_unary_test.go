@@ -952,3 +952,26 @@ func init() {
 	addCases(opCase{name: "from_fp8/default bfloat16", in: []*Array{NewArray([]uint8{0x38, 0xff, 0x01})},
 		op: func(in []*Array, o ...Option) *Array { return FromFP8(in[0], o...) }, want: typedArray([]float64{1, nan, 0x1p-9}, Bfloat16)})
 }
+
+// A broadcast input (stride 0) and a 0-d input broadcast to a row.
+func init() {
+	base := typedArray([]float64{0.5, -1, 2, nan}, Float32, 1, 4)
+	bc := stridedView(base, []int{3, 4}, []int{0, 1}, 0)
+	one := stridedView(typedArray([]float64{0.25}, Float32, 1), []int{600}, []int{0}, 0)
+	rep := func(vals []float64, n int) []float64 {
+		var out []float64
+		for range n {
+			out = append(out, vals...)
+		}
+		return out
+	}
+	addCases(
+		opCase{name: "exp/float32/broadcast", in: []*Array{bc}, op: func(in []*Array, o ...Option) *Array { return Exp(in[0], o...) },
+			want: typedArray(mapSlice(rep([]float64{0.5, -1, 2, nan}, 3), math.Exp), Float32, 3, 4), tol: toleranceOf(Float32)},
+		opCase{name: "sqrt/float32/broadcast scalar", in: []*Array{one}, op: func(in []*Array, o ...Option) *Array { return Sqrt(in[0], o...) },
+			want: typedArray(rep([]float64{0.5}, 600), Float32), tol: toleranceOf(Float32)},
+		opCase{name: "tanh/float16/broadcast", in: []*Array{AsType(bc, Float16)},
+			op:   func(in []*Array, o ...Option) *Array { return Tanh(in[0], o...) },
+			want: typedArray(mapSlice(rep([]float64{0.5, -1, 2, nan}, 3), math.Tanh), Float16, 3, 4), tol: toleranceOf(Float16)},
+	)
+}
