@@ -65,8 +65,9 @@ type UnaryParams struct {
 	// Decimals is Round's number of decimal digits (negative rounds to
 	// tens, hundreds, ...).
 	Decimals int
-	// Nan, PosInf and NegInf are NanToNum's replacements, already within
-	// the range of the element type.
+	// Nan, PosInf and NegInf are NanToNum's replacements, converted to
+	// the element type by the kernel (a value beyond its range becomes
+	// ±Inf).
 	Nan, PosInf, NegInf float64
 }
 

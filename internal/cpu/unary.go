@@ -76,10 +76,11 @@ func unaryRun[S, D any](l layout, in, out core.View, cost int, f func(dst []D, s
 				return
 			}
 			if xs == nil {
-				xs, ys = make([]S, gatherChunk), make([]D, gatherChunk)
+				k := min(gatherChunk, hi-lo)
+				xs, ys = make([]S, k), make([]D, k)
 			}
 			for n > 0 {
-				m := min(n, gatherChunk)
+				m := min(n, len(xs))
 				for t := range xs[:m] {
 					xs[t] = src[a]
 					a += si
