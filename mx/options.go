@@ -22,11 +22,15 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optOffset
+	optStartAxis
+	optEndAxis
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
+	optOffset: "offset", optStartAxis: "start axis", optEndAxis: "end axis",
 }
 
 // options is the parsed form of an op's Options.
@@ -38,6 +42,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	ints     map[optionKind]int // values of integer options such as Offset
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
