@@ -185,7 +185,9 @@ func init() {
 			return Reshape(Transpose(a, opt(o, Axes(2, 0, 1))...), []int{4, 6}, o...)
 		})
 	viewRow("reshape/flipped", x, x.take(2, 3, 2, 1, 0).reshape(3, 2, 2, 2),
-		func(a *Array, o ...Option) *Array { return Reshape(Flip(a, opt(o, Axis(-1))...), []int{3, 2, 2, 2}, o...) })
+		func(a *Array, o ...Option) *Array {
+			return Reshape(Flip(a, opt(o, Axis(-1))...), []int{3, 2, 2, 2}, o...)
+		})
 	viewRow("reshape/broadcast-view", seq(4), seq(4).bcast(3, 4).reshape(3, 2, 2),
 		func(a *Array, o ...Option) *Array {
 			return Reshape(BroadcastTo(a, []int{3, 4}, o...), []int{3, 2, 2}, o...)
