@@ -22,6 +22,7 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optTolerance
 	optOffset
 	optStartAxis
 	optEndAxis
@@ -29,7 +30,7 @@ const (
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
-	optDtype: "dtype", optDdof: "ddof", optKey: "key",
+	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
 	optOffset: "offset", optStartAxis: "start axis", optEndAxis: "end axis",
 }
 
@@ -42,7 +43,8 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
-	ints     map[optionKind]int // values of integer options such as Offset
+	tol      tolerance          // Rtol, Atol, EqualNaN (ops_binary.go)
+	ints     map[optionKind]int // values of integer options such as Offset (ops_view.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
