@@ -18,7 +18,8 @@ package mx
 // SliceUpdate in Go, so the slice of one axis here is not called a Slice:
 // it is a Span, made with S, From, To or Colon and given a step with its
 // Step method. Indexing with arrays of integers or booleans (NumPy's
-// advanced indexing) is the job of other ops; Index rejects an *Array.
+// advanced indexing) is not implemented yet: Index rejects an *Array entry
+// at the place in its type switch where that will go.
 
 import (
 	"fmt"
@@ -151,11 +152,13 @@ func (m IndexMarker) String() string {
 //   - NewAxis: a new axis of size one at that place;
 //   - Ellipsis: whole axes, as many as the other entries leave unindexed.
 //
-// Axes left over at the end are kept whole. Options (a Stream or Device)
+// Axes left over at the end are kept whole. For example
+// mx.Index(a, 1, mx.S(1, 3), mx.NewAxis, mx.Ellipsis) is a[1, 1:3, None, ...]
+// and mx.Index(a, mx.Colon, mx.Colon.Step(-1)) is a[:, ::-1]. Options (a Stream or Device)
 // may follow the indices. Index panics with *Error for an integer out of
 // range, a zero step, more indices than a has axes, two Ellipsis entries,
 // and entries of other types; an *Array entry (indexing with arrays) is
-// not supported by Index.
+// not supported yet.
 func Index(a *Array, indices ...any) *Array {
 	checkArray("index", a)
 	var opts []Option
@@ -187,7 +190,8 @@ func Index(a *Array, indices ...any) *Array {
 		case Span:
 			consumed++
 		case *Array:
-			panic(newError("index", "indexing with an array (of shape %s) is not supported by Index",
+			// Advanced indexing (integer and boolean arrays) goes here.
+			panic(newError("index", "indexing with arrays (here one of shape %s) is not implemented yet",
 				shapeString(x.Shape())))
 		case bool:
 			panic(newError("index", "boolean index entries are not supported"))

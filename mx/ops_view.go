@@ -602,17 +602,19 @@ func AsStrided(a *Array, shape, strides []int, offset int, opts ...Option) *Arra
 		ok := offset < n
 		for i, d := range shape {
 			st := strides[i]
-			if d == 1 {
+			if d == 1 || st == 0 {
 				continue
 			}
-			if st >= n || st <= -n {
+			// Dividing first keeps (d-1)*|st| from overflowing.
+			ast := max(st, -st)
+			if st == -st || ast >= n || d-1 > (n-1)/ast {
 				ok = false
 				break
 			}
 			if st > 0 {
-				hi += (d - 1) * st
+				hi += (d - 1) * ast
 			} else {
-				lo += (d - 1) * st
+				lo -= (d - 1) * ast
 			}
 			if lo < 0 || hi >= n {
 				ok = false
@@ -907,4 +909,40 @@ func Flip(a *Array, opts ...Option) *Array {
 		p.start[ax], p.stop[ax], p.step[ax] = a.shape[ax]-1, -1, -1
 	}
 	return newArray(p, o.stream, []*Array{a}, slices.Clone(a.shape), a.dtype)
+}
+
+// Diff returns the n-th discrete difference of a along the axis given with
+// mx.Axis (default -1): out[i] = a[i+1] - a[i] along it, applied n times,
+// so that the axis shrinks by n (to no less than zero). n = 0 returns a.
+// Types follow Subtract: bools give exclusive or, as NumPy's diff gives
+// not-equal, and unsigned integers wrap. It panics with *Error when n is
+// negative or the axis is out of range (a 0-d array has none).
+func Diff(a *Array, n int, opts ...Option) *Array {
+	o := parseOptions("diff", optStream|optAxes, opts)
+	checkArray("diff", a)
+	axis := -1
+	if o.set&optAxes != 0 {
+		if len(o.axes) != 1 {
+			panic(newError("diff", "takes one axis, not %v", o.axes))
+		}
+		axis = o.axes[0]
+	}
+	ax := normAxis("diff", axis, a.Ndim())
+	if n < 0 {
+		panic(newError("diff", "the order n must be non-negative, not %d", n))
+	}
+	for range n {
+		a = Subtract(sliceAxis(a, ax, From(1), o.stream), sliceAxis(a, ax, To(-1), o.stream), o.stream)
+	}
+	return a
+}
+
+// sliceAxis records the slice sp of a along axis ax.
+func sliceAxis(a *Array, ax int, sp Span, s Stream) *Array {
+	p := fullSlice(a.shape)
+	start, stop, step, n := sp.bounds(a.shape[ax])
+	p.start[ax], p.stop[ax], p.step[ax] = start, stop, step
+	shape := slices.Clone(a.shape)
+	shape[ax] = n
+	return newArray(p, s, []*Array{a}, shape, a.dtype)
 }

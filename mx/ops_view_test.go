@@ -3,6 +3,7 @@ package mx
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -119,6 +120,10 @@ func typed(vals []float64, shape []int, dt Dtype) *Array {
 		return NewArray(conv(vals, func(v float64) int8 { return int8(v) }), shape...)
 	case Int64:
 		return NewArray(conv(vals, func(v float64) int64 { return int64(v) }), shape...)
+	case Int32:
+		return NewArray(conv(vals, func(v float64) int32 { return int32(v) }), shape...)
+	case Uint8:
+		return NewArray(conv(vals, func(v float64) uint8 { return uint8(int64(v)) }), shape...)
 	case Uint64:
 		return NewArray(conv(vals, func(v float64) uint64 { return uint64(v) }), shape...)
 	case Float16:
@@ -618,6 +623,9 @@ func TestViewErrors(t *testing.T) {
 		{"as_strided", func() { AsStrided(x, []int{5}, []int{-1}, 3) }},
 		{"as_strided", func() { AsStrided(x, []int{2}, []int{1}, 23) }},
 		{"as_strided", func() { AsStrided(x, []int{2}, []int{1 << 62}, 0) }},
+		{"as_strided", func() { AsStrided(x, []int{1 << 62}, []int{4}, 0) }},
+		{"as_strided", func() { AsStrided(x, []int{1 << 62}, []int{-4}, 23) }},
+		{"as_strided", func() { AsStrided(x, []int{3}, []int{math.MinInt}, 23) }},
 		{"as_strided", func() { AsStrided(x, []int{2}, []int{1}, -1) }},
 		{"as_strided", func() { AsStrided(x, []int{-2}, []int{1}, 0) }},
 		{"diagonal", func() { Diagonal(NewArray([]float32{1, 2})) }},
@@ -664,3 +672,67 @@ func TestSplitShapes(t *testing.T) {
 
 // opt returns a row's options with more added.
 func opt(o []Option, extra ...Option) []Option { return append(slices.Clone(o), extra...) }
+
+// wavy is a reference of shape whose values are not in arithmetic
+// progression along any axis: (f*f) % 11 of the row-major index f.
+func wavy(shape ...int) ref {
+	return ref{shape, func(idx []int) float64 { f := ravel(idx, shape); return float64(f * f % 11) }}
+}
+
+// diffRef is the reference of Diff: n differences along axis ax.
+func diffRef(r ref, n, ax int) ref {
+	for range n {
+		prev := r
+		shape := slices.Clone(prev.shape)
+		shape[ax] = max(shape[ax]-1, 0)
+		r = ref{shape, func(idx []int) float64 {
+			up := slices.Clone(idx)
+			up[ax]++
+			return prev.at(up) - prev.at(idx)
+		}}
+	}
+	return r
+}
+
+func init() {
+	w := wavy(3, 5)
+	num := []Dtype{Float32, Float64, Int32, Int8, Uint8, Float16, Complex64}
+	viewRow("diff/last", w, diffRef(w, 1, 1),
+		func(a *Array, o ...Option) *Array { return Diff(a, 1, o...) }, num...)
+	viewRow("diff/n2-axis0", w, diffRef(w, 2, 0),
+		func(a *Array, o ...Option) *Array { return Diff(a, 2, opt(o, Axis(0))...) }, num...)
+	viewRow("diff/n3-negative-axis", w, diffRef(w, 3, 1),
+		func(a *Array, o ...Option) *Array { return Diff(a, 3, opt(o, Axis(-1))...) })
+	viewRow("diff/n0", w, w,
+		func(a *Array, o ...Option) *Array { return Diff(a, 0, o...) })
+	viewRow("diff/past-length", w, seq(0, 5),
+		func(a *Array, o ...Option) *Array { return Diff(a, 4, opt(o, Axis(0))...) })
+	viewRow("diff/empty", seq(2, 0), seq(2, 0),
+		func(a *Array, o ...Option) *Array { return Diff(a, 1, o...) })
+	viewRow("diff/transposed", w, diffRef(w.perm(1, 0), 1, 1),
+		func(a *Array, o ...Option) *Array { return Diff(Transpose(a, o...), 1, o...) })
+	addCases(opCase{
+		name: "diff/bool",
+		in:   []*Array{NewArray([]bool{true, true, false, true, false, false})},
+		op:   func(in []*Array, o ...Option) *Array { return Diff(in[0], 1, o...) },
+		want: NewArray([]bool{false, true, true, true, false}),
+	}, opCase{
+		name: "diff/uint8-wraps",
+		in:   []*Array{NewArray([]uint8{5, 3, 250})},
+		op:   func(in []*Array, o ...Option) *Array { return Diff(in[0], 1, o...) },
+		want: NewArray([]uint8{254, 247}),
+	}, opCase{
+		name: "diff/float-inf-nan",
+		in:   []*Array{NewArray([]float64{1, math.Inf(1), math.Inf(1), math.NaN(), 2})},
+		op:   func(in []*Array, o ...Option) *Array { return Diff(in[0], 1, o...) },
+		want: NewArray([]float64{math.Inf(1), math.NaN(), math.NaN(), math.NaN()}),
+	})
+}
+
+func TestDiffErrors(t *testing.T) {
+	x := NewArray(make([]float32, 6), 2, 3)
+	wantError(t, "diff", func() { Diff(x, -1) })
+	wantError(t, "diff", func() { Diff(x, 1, Axis(2)) })
+	wantError(t, "diff", func() { Diff(Scalar(1), 1) })
+	wantError(t, "diff", func() { Diff(x, 1, Axes(0, 1)) })
+}
