@@ -28,7 +28,7 @@ import (
 
 // Span is a slice start:stop:step of one axis, as NumPy writes a[start:stop:step];
 // start, stop and step may each be left out. Make one with S, From, To or
-// Colon. Bounds follow NumPy: negative ones count from the end of the axis,
+// Colon (the zero Span is Colon). Bounds follow NumPy: negative ones count from the end of the axis,
 // and those out of range are clamped to it; a negative step walks backwards,
 // with an omitted start then meaning the last element and an omitted stop
 // the position before the first.

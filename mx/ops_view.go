@@ -10,7 +10,8 @@ import (
 // evaluation copies no data when it can: the result shares its input's
 // buffer, with strides and an offset worked out from the strides the input
 // actually has once it is evaluated (the input may itself be a view).
-// Arrays are immutable, so sharing is seen only in memory use. Reshape of a
+// Arrays are immutable, so sharing is seen only in memory use: a view keeps
+// the whole buffer of its input alive, as in NumPy and MLX. Reshape of a
 // view whose layout does not allow it, and AsStrided of a strided input,
 // copy once into a fresh buffer.
 
