@@ -160,7 +160,7 @@ func (m IndexMarker) String() string {
 // and entries of other types; an *Array entry (indexing with arrays) is
 // not supported yet.
 func Index(a *Array, indices ...any) *Array {
-	checkArray("index", a)
+	needArray("index", a)
 	var opts []Option
 	items := make([]any, 0, len(indices))
 	for _, ix := range indices {

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	x := seq(3, 4)
+	x := viewSeq(3, 4)
 	viewRow("index/int", x, x.take(0, 1).reshape(4),
 		func(a *Array, o ...Option) *Array { return idx(a, o, 1) }, testDtypes...)
 	viewRow("index/negative-int", x, x.take(0, 2).take(1, 3).reshape(),
@@ -29,19 +29,19 @@ func init() {
 		func(a *Array, o ...Option) *Array { return idx(a, o, S(2, 1)) })
 	viewRow("index/newaxis", x, x.reshape(3, 1, 4),
 		func(a *Array, o ...Option) *Array { return idx(a, o, Colon, NewAxis) })
-	viewRow("index/ellipsis", seq(2, 3, 4), seq(2, 3, 4).take(2, 1).reshape(2, 3),
+	viewRow("index/ellipsis", viewSeq(2, 3, 4), viewSeq(2, 3, 4).take(2, 1).reshape(2, 3),
 		func(a *Array, o ...Option) *Array { return idx(a, o, Ellipsis, 1) })
-	viewRow("index/all-kinds", seq(2, 3, 4), seq(2, 3, 4).take(0, 1).take(1, 2, 0).reshape(1, 2, 4, 1),
+	viewRow("index/all-kinds", viewSeq(2, 3, 4), viewSeq(2, 3, 4).take(0, 1).take(1, 2, 0).reshape(1, 2, 4, 1),
 		func(a *Array, o ...Option) *Array {
 			return idx(a, o, NewAxis, uint(1), S(2, -5).Step(-2), Ellipsis, NewAxis)
 		}, testDtypes...)
-	viewRow("index/0-d", seq(), seq().reshape(1, 1),
+	viewRow("index/0-d", viewSeq(), viewSeq().reshape(1, 1),
 		func(a *Array, o ...Option) *Array { return idx(a, o, NewAxis, Ellipsis, NewAxis) })
 	viewRow("index/none", x, x,
 		func(a *Array, o ...Option) *Array { return idx(a, o) })
-	viewRow("index/empty-array", seq(0, 4), seq(0, 4).take(1, 3, 2),
+	viewRow("index/empty-array", viewSeq(0, 4), viewSeq(0, 4).take(1, 3, 2),
 		func(a *Array, o ...Option) *Array { return idx(a, o, Colon, S(-1, 1).Step(-1)) })
-	viewRow("index/of-broadcast", seq(4), seq(4).bcast(3, 4).take(0, 2).take(1, 1, 2).reshape(2),
+	viewRow("index/of-broadcast", viewSeq(4), viewSeq(4).bcast(3, 4).take(0, 2).take(1, 1, 2).reshape(2),
 		func(a *Array, o ...Option) *Array { return idx(BroadcastTo(a, []int{3, 4}, o...), o, 2, S(1, 3)) })
 	viewRow("index/of-transposed-slice", x, x.take(0, 2, 0).take(1, 3).perm(1, 0).reshape(2),
 		func(a *Array, o ...Option) *Array {

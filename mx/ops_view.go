@@ -15,10 +15,6 @@ import (
 // view whose layout does not allow it, and AsStrided of a strided input,
 // copy once into a fresh buffer.
 
-// Offset chooses a diagonal for Diagonal: 0 is the main diagonal, k > 0 the
-// k-th diagonal above it, k < 0 the k-th below it.
-func Offset(k int) Option { return intOption{optOffset, k} }
-
 // StartAxis sets the first axis that Flatten merges (default 0; negative
 // counts from the end).
 func StartAxis(axis int) Option { return intOption{optStartAxis, axis} }
@@ -56,7 +52,7 @@ func (o *options) intOr(kind optionKind, def int) int {
 // dimension other than one -1.
 func Reshape(a *Array, shape []int, opts ...Option) *Array {
 	o := parseOptions("reshape", optStream, opts)
-	checkArray("reshape", a)
+	needArray("reshape", a)
 	shape = reshapeShape("reshape", a.shape, shape)
 	return reshape(a, shape, o.stream)
 }
@@ -101,7 +97,7 @@ func reshapeShape(op string, from, shape []int) []int {
 }
 
 // checkArray panics with *Error naming op when a is nil.
-func checkArray(op string, a *Array) {
+func needArray(op string, a *Array) {
 	if a == nil {
 		panic(newError(op, "nil array"))
 	}
@@ -203,7 +199,7 @@ func reshapeStrides(shape, strides, to []int) ([]int, bool) {
 // either lies wholly outside a's axes.
 func Flatten(a *Array, opts ...Option) *Array {
 	o := parseOptions("flatten", optStream|optStartAxis|optEndAxis, opts)
-	checkArray("flatten", a)
+	needArray("flatten", a)
 	nd := a.Ndim()
 	if nd == 0 {
 		return reshape(a, []int{1}, o.stream)
@@ -237,7 +233,7 @@ func Flatten(a *Array, opts ...Option) *Array {
 // the axis.
 func Unflatten(a *Array, axis int, shape []int, opts ...Option) *Array {
 	o := parseOptions("unflatten", optStream, opts)
-	checkArray("unflatten", a)
+	needArray("unflatten", a)
 	ax := normAxis("unflatten", axis, a.Ndim())
 	if len(shape) == 0 {
 		panic(newError("unflatten", "the shape to unflatten into cannot be empty"))
@@ -254,7 +250,7 @@ func Unflatten(a *Array, axis int, shape []int, opts ...Option) *Array {
 // *Error when a given axis is out of range, repeated, or not of size one.
 func Squeeze(a *Array, opts ...Option) *Array {
 	o := parseOptions("squeeze", optStream|optAxes, opts)
-	checkArray("squeeze", a)
+	needArray("squeeze", a)
 	var axes []int
 	if o.set&optAxes != 0 {
 		axes = normAxes("squeeze", o.axes, a.Ndim())
@@ -311,7 +307,7 @@ func (p squeezePrim) Eval(s Stream, in, out []*Array) error {
 // of range for the result or repeated.
 func ExpandDims(a *Array, axes any, opts ...Option) *Array {
 	o := parseOptions("expand_dims", optStream, opts)
-	checkArray("expand_dims", a)
+	needArray("expand_dims", a)
 	ax, _ := intsArg("expand_dims", "axes", axes)
 	if len(ax) == 0 {
 		return a
@@ -423,7 +419,7 @@ func PermuteDims(a *Array, opts ...Option) *Array {
 
 func transpose(op string, a *Array, opts []Option) *Array {
 	o := parseOptions(op, optStream|optAxes, opts)
-	checkArray(op, a)
+	needArray(op, a)
 	nd := a.Ndim()
 	perm := make([]int, nd)
 	if o.set&optAxes != 0 {
@@ -474,7 +470,7 @@ func (p transposePrim) Eval(s Stream, in, out []*Array) error {
 // panics with *Error when an axis is out of range.
 func SwapAxes(a *Array, axis1, axis2 int, opts ...Option) *Array {
 	o := parseOptions("swapaxes", optStream, opts)
-	checkArray("swapaxes", a)
+	needArray("swapaxes", a)
 	nd := a.Ndim()
 	i, j := normAxis("swapaxes", axis1, nd), normAxis("swapaxes", axis2, nd)
 	perm := make([]int, nd)
@@ -490,7 +486,7 @@ func SwapAxes(a *Array, axis1, axis2 int, opts ...Option) *Array {
 // with *Error when an axis is out of range.
 func MoveAxis(a *Array, source, destination int, opts ...Option) *Array {
 	o := parseOptions("moveaxis", optStream, opts)
-	checkArray("moveaxis", a)
+	needArray("moveaxis", a)
 	nd := a.Ndim()
 	src, dst := normAxis("moveaxis", source, nd), normAxis("moveaxis", destination, nd)
 	if src == dst {
@@ -546,7 +542,7 @@ func BroadcastArrays(arrays []*Array, opts ...Option) []*Array {
 	o := parseOptions("broadcast_arrays", optStream, opts)
 	shapes := make([][]int, len(arrays))
 	for i, a := range arrays {
-		checkArray("broadcast_arrays", a)
+		needArray("broadcast_arrays", a)
 		shapes[i] = a.shape
 	}
 	shape := broadcastShapes("broadcast_arrays", shapes...)
@@ -582,7 +578,7 @@ func (p broadcastPrim) Eval(s Stream, in, out []*Array) error {
 // offset is negative, or the view would reach outside a's elements.
 func AsStrided(a *Array, shape, strides []int, offset int, opts ...Option) *Array {
 	o := parseOptions("as_strided", optStream, opts)
-	checkArray("as_strided", a)
+	needArray("as_strided", a)
 	if shape == nil {
 		shape = a.shape
 	}
@@ -656,16 +652,17 @@ func (p asStridedPrim) Eval(s Stream, in, out []*Array) error {
 	return nil
 }
 
-// Diagonal returns diagonals of a: those of the 2-D planes of the two axes
-// given with mx.Axes(axis1, axis2) (default the first two), at the offset
-// given with mx.Offset (default 0, the main diagonal). The result has a's
-// shape with both axes removed and the diagonal appended as the last axis,
-// of length zero when the offset lies outside the plane. It panics with
-// *Error when a has fewer than two dimensions, or the axes are not two
-// different axes of a.
-func Diagonal(a *Array, opts ...Option) *Array {
-	o := parseOptions("diagonal", optStream|optAxes|optOffset, opts)
-	checkArray("diagonal", a)
+// Diagonal returns the diagonals of a at the given offset (0 the main
+// diagonal, k > 0 the k-th above it, k < 0 the k-th below it) of the 2-D
+// planes of the two axes given with mx.Axes(axis1, axis2) (default the
+// first two): elements [i, i+offset] of each plane, as a view. The result
+// has a's shape with both axes removed and the diagonal appended as the
+// last axis, of length zero when the offset lies outside the plane. It
+// panics with *Error when a has fewer than two dimensions, or the axes are
+// not two different axes of a.
+func Diagonal(a *Array, offset int, opts ...Option) *Array {
+	o := parseOptions("diagonal", optStream|optAxes, opts)
+	needArray("diagonal", a)
 	nd := a.Ndim()
 	if nd < 2 {
 		panic(newError("diagonal", "needs an array of at least two dimensions, not shape %s", shapeString(a.shape)))
@@ -680,7 +677,7 @@ func Diagonal(a *Array, opts ...Option) *Array {
 			panic(newError("diagonal", "axis1 and axis2 cannot be the same axis %d", ax1))
 		}
 	}
-	k := o.intOr(optOffset, 0)
+	k := offset
 	r0, c0 := max(-k, 0), max(k, 0)
 	var n int
 	if r0 < a.shape[ax1] && c0 < a.shape[ax2] {
@@ -693,15 +690,15 @@ func Diagonal(a *Array, opts ...Option) *Array {
 		}
 	}
 	shape = append(shape, n)
-	return newArray(diagonalPrim{offset: k, axis1: ax1, axis2: ax2}, o.stream, []*Array{a}, shape, a.dtype)
+	return newArray(diagonalViewPrim{offset: k, axis1: ax1, axis2: ax2}, o.stream, []*Array{a}, shape, a.dtype)
 }
 
-// diagonalPrim views a diagonal of the planes of two axes.
-type diagonalPrim struct{ offset, axis1, axis2 int }
+// diagonalViewPrim views a diagonal of the planes of two axes.
+type diagonalViewPrim struct{ offset, axis1, axis2 int }
 
-func (diagonalPrim) Name() string { return "Diagonal" }
+func (diagonalViewPrim) Name() string { return "Diagonal" }
 
-func (p diagonalPrim) Eval(s Stream, in, out []*Array) error {
+func (p diagonalViewPrim) Eval(s Stream, in, out []*Array) error {
 	x, o := in[0], out[0]
 	st := make([]int, 0, len(o.shape))
 	for i, v := range x.strides {
@@ -728,7 +725,7 @@ func (p diagonalPrim) Eval(s Stream, in, out []*Array) error {
 // is out of range.
 func Split(a *Array, parts any, opts ...Option) []*Array {
 	o := parseOptions("split", optStream|optAxes, opts)
-	checkArray("split", a)
+	needArray("split", a)
 	axis := 0
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {
@@ -820,7 +817,7 @@ func (p splitPrim) Eval(s Stream, in, out []*Array) error {
 // out of range.
 func Unstack(a *Array, opts ...Option) []*Array {
 	o := parseOptions("unstack", optStream|optAxes, opts)
-	checkArray("unstack", a)
+	needArray("unstack", a)
 	axis := 0
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {
@@ -848,7 +845,7 @@ func Unstack(a *Array, opts ...Option) []*Array {
 // shape (1,); others are returned as they are.
 func Atleast1d(a *Array, opts ...Option) *Array {
 	o := parseOptions("atleast_1d", optStream, opts)
-	checkArray("atleast_1d", a)
+	needArray("atleast_1d", a)
 	if a.Ndim() == 0 {
 		return reshape(a, []int{1}, o.stream)
 	}
@@ -860,7 +857,7 @@ func Atleast1d(a *Array, opts ...Option) *Array {
 // they are.
 func Atleast2d(a *Array, opts ...Option) *Array {
 	o := parseOptions("atleast_2d", optStream, opts)
-	checkArray("atleast_2d", a)
+	needArray("atleast_2d", a)
 	switch a.Ndim() {
 	case 0:
 		return reshape(a, []int{1, 1}, o.stream)
@@ -875,7 +872,7 @@ func Atleast2d(a *Array, opts ...Option) *Array {
 // (m, n) shape (m, n, 1); others are returned as they are.
 func Atleast3d(a *Array, opts ...Option) *Array {
 	o := parseOptions("atleast_3d", optStream, opts)
-	checkArray("atleast_3d", a)
+	needArray("atleast_3d", a)
 	switch a.Ndim() {
 	case 0:
 		return reshape(a, []int{1, 1, 1}, o.stream)
@@ -892,7 +889,7 @@ func Atleast3d(a *Array, opts ...Option) *Array {
 // an axis is out of range or repeated.
 func Flip(a *Array, opts ...Option) *Array {
 	o := parseOptions("flip", optStream|optAxes, opts)
-	checkArray("flip", a)
+	needArray("flip", a)
 	nd := a.Ndim()
 	var axes []int
 	if o.set&optAxes != 0 {
@@ -920,7 +917,7 @@ func Flip(a *Array, opts ...Option) *Array {
 // negative or the axis is out of range (a 0-d array has none).
 func Diff(a *Array, n int, opts ...Option) *Array {
 	o := parseOptions("diff", optStream|optAxes, opts)
-	checkArray("diff", a)
+	needArray("diff", a)
 	axis := -1
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {

@@ -23,7 +23,6 @@ const (
 	optDdof
 	optKey
 	optTolerance
-	optOffset
 	optStartAxis
 	optEndAxis
 )
@@ -31,7 +30,7 @@ const (
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
-	optOffset: "offset", optStartAxis: "start axis", optEndAxis: "end axis",
+	optStartAxis: "start axis", optEndAxis: "end axis",
 }
 
 // options is the parsed form of an op's Options.
@@ -44,7 +43,7 @@ type options struct {
 	ddof     int
 	key      *Array
 	tol      tolerance          // Rtol, Atol, EqualNaN (ops_binary.go)
-	ints     map[optionKind]int // values of integer options such as Offset (ops_view.go)
+	ints     map[optionKind]int // values of integer options such as StartAxis (ops_view.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
