@@ -14,7 +14,7 @@ package mx
 // The result is a view of a: no data is copied.
 //
 // On names: MLX's mx.slice(a, start_indices, axes, slice_size), a slice
-// whose start is held in an array, and mx.slice_update are Slice and
+// whose start is held in an array, and mx.slice_update are to be Slice and
 // SliceUpdate in Go, so the slice of one axis here is not called a Slice:
 // it is a Span, made with S, From, To or Colon and given a step with its
 // Step method. Indexing with arrays of integers or booleans (NumPy's
@@ -23,15 +23,17 @@ package mx
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
-// Span is a slice start:stop:step of one axis, as NumPy writes a[start:stop:step];
-// start, stop and step may each be left out. Make one with S, From, To or
-// Colon (the zero Span is Colon). Bounds follow NumPy: negative ones count from the end of the axis,
-// and those out of range are clamped to it; a negative step walks backwards,
-// with an omitted start then meaning the last element and an omitted stop
-// the position before the first.
+// Span is a slice start:stop:step of one axis, as NumPy writes
+// a[start:stop:step]; start, stop and step may each be left out. Make one
+// with S, From, To or Colon (the zero Span is Colon). Bounds follow NumPy:
+// negative ones count from the end of the axis, and those out of range are
+// clamped to it; a negative step walks backwards, with an omitted start then
+// meaning the last element and an omitted stop the position before the
+// first.
 type Span struct {
 	start, stop, step          int
 	hasStart, hasStop, hasStep bool
@@ -78,7 +80,7 @@ func (s Span) String() string {
 func (s Span) bounds(d int) (start, stop, step, n int) {
 	step = 1
 	if s.hasStep {
-		step = max(s.step, -maxInt) // so that -step cannot overflow
+		step = max(s.step, -math.MaxInt) // so that -step cannot overflow
 	}
 	if step == 0 {
 		panic(newError("index", "slice %v has a zero step", s))

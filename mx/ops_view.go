@@ -1,6 +1,7 @@
 package mx
 
 import (
+	"math"
 	"slices"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -96,7 +97,7 @@ func reshapeShape(op string, from, shape []int) []int {
 	return shape
 }
 
-// checkArray panics with *Error naming op when a is nil.
+// needArray panics with *Error naming op when a is nil.
 func needArray(op string, a *Array) {
 	if a == nil {
 		panic(newError(op, "nil array"))
@@ -393,16 +394,14 @@ func goInt(v any) (int, bool) {
 	case uint16:
 		return int(x), true
 	case uint32:
-		return int(x), uint64(x) <= uint64(maxInt)
+		return int(x), uint64(x) <= uint64(math.MaxInt)
 	case uint:
-		return int(x), uint64(x) <= uint64(maxInt)
+		return int(x), uint64(x) <= uint64(math.MaxInt)
 	case uint64:
-		return int(x), x <= uint64(maxInt)
+		return int(x), x <= uint64(math.MaxInt)
 	}
 	return 0, false
 }
-
-const maxInt = int(^uint(0) >> 1)
 
 // Transpose permutes the axes of a: axis i of the result is axis perm[i]
 // of a, for the permutation given with mx.Axes(perm...) (negative axes
@@ -929,7 +928,9 @@ func Diff(a *Array, n int, opts ...Option) *Array {
 	if n < 0 {
 		panic(newError("diff", "the order n must be non-negative, not %d", n))
 	}
-	for range n {
+	// Once the axis is empty, further differences change nothing (Subtract
+	// keeps the type), so a large n costs no more than the axis length.
+	for i := 0; i < n && a.shape[ax] > 0; i++ {
 		a = Subtract(sliceAxis(a, ax, From(1), o.stream), sliceAxis(a, ax, To(-1), o.stream), o.stream)
 	}
 	return a

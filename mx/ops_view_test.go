@@ -707,6 +707,8 @@ func init() {
 		func(a *Array, o ...Option) *Array { return Diff(a, 0, o...) })
 	viewRow("diff/past-length", w, viewSeq(0, 5),
 		func(a *Array, o ...Option) *Array { return Diff(a, 4, opt(o, Axis(0))...) })
+	viewRow("diff/huge-n", w, viewSeq(3, 0),
+		func(a *Array, o ...Option) *Array { return Diff(a, math.MaxInt, o...) }, Float32, Bool)
 	viewRow("diff/empty", viewSeq(2, 0), viewSeq(2, 0),
 		func(a *Array, o ...Option) *Array { return Diff(a, 1, o...) })
 	viewRow("diff/transposed", w, diffRef(w.perm(1, 0), 1, 1),
