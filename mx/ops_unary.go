@@ -39,15 +39,6 @@ func checkArray(op string, a *Array) {
 	}
 }
 
-// atLeastFloat is the type a mathematical function computes in: dt itself
-// if it is floating-point or complex, otherwise float32 (MLX's rule).
-func atLeastFloat(dt Dtype) Dtype {
-	if dt.IsInexact() {
-		return dt
-	}
-	return PromoteTypes(dt, Float32)
-}
-
 // unaryNode records op on x with a result of type dt.
 func unaryNode(name string, op core.UnaryOp, x *Array, dt Dtype, s Stream, p core.UnaryParams) *Array {
 	return newArray(unaryPrim{op: op, name: name, params: p}, s, []*Array{x}, x.shape, dt)
@@ -248,20 +239,9 @@ func Ceil(a *Array, opts ...Option) *Array { return roundingOp("ceil", core.Ceil
 // bool arrays are returned as they are; complex64 panics with *Error.
 func Trunc(a *Array, opts ...Option) *Array { return roundingOp("trunc", core.Trunc, a, opts) }
 
-// unaryOptions holds the options of Round and NanToNum.
-type unaryOptions struct {
-	decimals             int
-	nan, posinf, neginf  float64
-	hasPosInf, hasNegInf bool
-}
-
-type decimalsOption int
-
-func (d decimalsOption) apply(o *options) { o.set |= optDecimals; o.unary.decimals = int(d) }
-
 // Decimals sets the number of decimal digits Round keeps; a negative
 // number rounds to tens (-1), hundreds (-2), and so on.
-func Decimals(n int) Option { return decimalsOption(n) }
+func Decimals(n int) Option { return intOption{optDecimals, n} }
 
 // Round rounds each element to the nearest integer, or with Decimals(n)
 // to n decimal digits, ties to even as in NumPy: x*10^n is rounded to an
@@ -271,40 +251,45 @@ func Decimals(n int) Option { return decimalsOption(n) }
 func Round(a *Array, opts ...Option) *Array {
 	checkArray("round", a)
 	o := parseOptions("round", optStream|optDecimals, opts)
-	d := o.unary.decimals
+	d := o.intOr(optDecimals, 0)
 	if a.dtype == Bool || a.dtype.IsInteger() && d >= 0 {
 		return a
 	}
 	return unaryNode("round", core.Round, a, a.dtype, o.stream, core.UnaryParams{Decimals: d})
 }
 
-type nanToNumOption struct {
-	which int // 0 nan, 1 posinf, 2 neginf
-	v     float64
+// floatOption is an Option holding one float64, kept in options.floats.
+type floatOption struct {
+	kind optionKind
+	v    float64
 }
 
-func (n nanToNumOption) apply(o *options) {
-	o.set |= optNanToNum
-	switch n.which {
-	case 0:
-		o.unary.nan = n.v
-	case 1:
-		o.unary.posinf, o.unary.hasPosInf = n.v, true
-	default:
-		o.unary.neginf, o.unary.hasNegInf = n.v, true
+func (f floatOption) apply(o *options) {
+	o.set |= f.kind
+	if o.floats == nil {
+		o.floats = map[optionKind]float64{}
 	}
+	o.floats[f.kind] = f.v
+}
+
+// floatOr returns the value of float option kind, or def when it was not given.
+func (o *options) floatOr(kind optionKind, def float64) float64 {
+	if v, ok := o.floats[kind]; ok && o.set&kind != 0 {
+		return v
+	}
+	return def
 }
 
 // NanValue sets the value NanToNum puts in place of NaN (0 by default).
-func NanValue(v float64) Option { return nanToNumOption{0, v} }
+func NanValue(v float64) Option { return floatOption{optNanValue, v} }
 
 // PosInfValue sets the value NanToNum puts in place of +Inf (by default
 // the largest finite value of the array's type).
-func PosInfValue(v float64) Option { return nanToNumOption{1, v} }
+func PosInfValue(v float64) Option { return floatOption{optPosInfValue, v} }
 
 // NegInfValue sets the value NanToNum puts in place of -Inf (by default
 // the most negative finite value of the array's type).
-func NegInfValue(v float64) Option { return nanToNumOption{2, v} }
+func NegInfValue(v float64) Option { return floatOption{optNegInfValue, v} }
 
 // maxFinite is the largest finite value of a floating-point or complex type.
 func maxFinite(dt Dtype) float64 {
@@ -327,16 +312,14 @@ func maxFinite(dt Dtype) float64 {
 // returned as they are.
 func NanToNum(a *Array, opts ...Option) *Array {
 	checkArray("nan_to_num", a)
-	o := parseOptions("nan_to_num", optStream|optNanToNum, opts)
+	o := parseOptions("nan_to_num", optStream|optNanValue|optPosInfValue|optNegInfValue, opts)
 	if !a.dtype.IsInexact() {
 		return a
 	}
-	p := core.UnaryParams{Nan: o.unary.nan, PosInf: maxFinite(a.dtype), NegInf: -maxFinite(a.dtype)}
-	if o.unary.hasPosInf {
-		p.PosInf = o.unary.posinf
-	}
-	if o.unary.hasNegInf {
-		p.NegInf = o.unary.neginf
+	p := core.UnaryParams{
+		Nan:    o.floatOr(optNanValue, 0),
+		PosInf: o.floatOr(optPosInfValue, maxFinite(a.dtype)),
+		NegInf: o.floatOr(optNegInfValue, -maxFinite(a.dtype)),
 	}
 	return unaryNode("nan_to_num", core.NanToNum, a, a.dtype, o.stream, p)
 }

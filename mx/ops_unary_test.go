@@ -122,19 +122,6 @@ func mapSlice[S, D any](s []S, f func(S) D) []D {
 // boolArray makes a bool array of the given shape.
 func boolArray(vals []bool, shape ...int) *Array { return NewArray(slices.Clone(vals), shape...) }
 
-// stridedView returns a view of a's buffer (a must be available) with the
-// given shape, strides and offset, as the view ops make them.
-func stridedView(a *Array, shape, strides []int, offset int) *Array {
-	if err := Eval(a); err != nil {
-		panic(err)
-	}
-	v := &Array{shape: shape, dtype: a.dtype}
-	a.buf.Retain()
-	v.setData(a.buf, strides, offset)
-	v.status.Store(statusAvailable)
-	return v
-}
-
 // transposed returns the values of a 3x4 row-major grid of vals (12 or
 // more; the first 12 are used) read as its 4x3 transpose, as an array that
 // is a strided view, and the values in the view's row-major order.
@@ -163,8 +150,6 @@ type realSpec struct {
 	// type, int32, uint8 and bool.
 	types []Dtype
 }
-
-var floatTypes = []Dtype{Float32, Float64, Float16, Bfloat16}
 
 func sameType(dt Dtype) Dtype { return dt }
 
@@ -227,14 +212,6 @@ func (s realSpec) rows() []opCase {
 	return cs
 }
 
-// b2f is a bool as the float64 references return it.
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func sigmoidRef(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func signRef(x float64) float64 {
@@ -248,8 +225,6 @@ func signRef(x float64) float64 {
 	}
 	return nan
 }
-
-func toBool(dt Dtype) Dtype { return Bool }
 
 var unarySpecs = []realSpec{
 	{name: "sqrt", f: Sqrt, ref: math.Sqrt, extra: []float64{1e-40, 1e30, 2e-300}},

@@ -101,14 +101,6 @@ func unaryRun[S, D any](l layout, in, out core.View, cost int, f func(dst []D, s
 	})
 }
 
-// float is a real floating-point Go type.
-type float interface{ ~float32 | ~float64 }
-
-// integer is an integer Go type.
-type integer interface {
-	~uint8 | ~uint16 | ~uint32 | ~uint64 | ~int8 | ~int16 | ~int32 | ~int64
-}
-
 // unaryFloat runs op on float32 or float64 input.
 func unaryFloat[T float](op core.UnaryOp, p core.UnaryParams, l layout, in, out core.View) bool {
 	if out.Dtype == core.Bool {
