@@ -199,3 +199,25 @@ func ExampleIinfo() {
 	// iinfo(min=-128, max=127, dtype=int8)
 	// 18446744073709551615
 }
+
+// Indexing, as in MLX's documentation.
+func ExampleIndex_mlxDocs() {
+	arr := mx.NewArray([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	fmt.Println(mx.Index(arr, 3))
+	fmt.Println(mx.Index(arr, -2))                 // arr[-2]
+	fmt.Println(mx.Index(arr, mx.S(2, 8).Step(2))) // arr[2:8:2]
+
+	arr = mx.Reshape(mx.Index(arr, mx.To(8)), []int{2, 2, 2})
+	fmt.Println(mx.Index(arr, mx.Colon, mx.Colon, 0)) // arr[:, :, 0]
+	fmt.Println(mx.Index(arr, mx.Ellipsis, 0))        // arr[..., 0]
+	fmt.Println(mx.Index(arr, mx.NewAxis).Shape())    // arr[None].shape
+	// Output:
+	// array(3, dtype=int32)
+	// array(8, dtype=int32)
+	// array([2, 4, 6], dtype=int32)
+	// array([[0, 2],
+	//        [4, 6]], dtype=int32)
+	// array([[0, 2],
+	//        [4, 6]], dtype=int32)
+	// [1 2 2 2]
+}
