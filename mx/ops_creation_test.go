@@ -354,3 +354,21 @@ func TestCreationErrors(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkFull(b *testing.B) {
+	b.SetBytes(4 << 22)
+	for b.Loop() {
+		if err := Eval(Full([]int{1 << 22}, 1.5)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkArange(b *testing.B) {
+	b.SetBytes(4 << 22)
+	for b.Loop() {
+		if err := Eval(Arange(0, 1, 1.0/(1<<22))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -89,6 +89,15 @@ func TestRandomBitsBatchedKeys(t *testing.T) {
 			t.Errorf("key %d of a batch: got %v, want %v", i, got16[5*i:5*i+5], one)
 		}
 	}
+	// Long shares, split over goroutines within and across keys.
+	many := NewArray([]uint32{1, 2, 3, 4, 5, 6}, 3, 2)
+	long := ToSlice[uint16](batched(many, []int{3, 40001}, Uint16))
+	for i := range 3 {
+		one := ToSlice[uint16](RandomBits(NewArray(ToSlice[uint32](many)[2*i:2*i+2]), []int{40001}, 2))
+		if !slices.Equal(long[40001*i:40001*(i+1)], one) {
+			t.Errorf("key %d of a batch of long shares differs", i)
+		}
+	}
 	// Three batches of two keys, two words each (MLX's double vmap).
 	keys3 := NewArray([]uint32{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5}, 3, 2, 2)
 	got = ToSlice[uint32](batched(keys3, []int{3, 2, 2}, Uint32))
@@ -163,6 +172,16 @@ func TestRandomBitsErrors(t *testing.T) {
 		err := Catch(f)
 		if e, ok := err.(*Error); !ok || e.Op != "random_bits" {
 			t.Errorf("case %d: got %v, want an *Error from random_bits", i, err)
+		}
+	}
+}
+
+func BenchmarkRandomBits(b *testing.B) {
+	key := NewArray([]uint32{1, 2})
+	b.SetBytes(1 << 22)
+	for b.Loop() {
+		if err := Eval(RandomBits(key, []int{1 << 20}, 4)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

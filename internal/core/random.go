@@ -1,5 +1,67 @@
 package core
 
+import "math/bits"
+
+// Threefry2x32 is the Threefry-2x32 block cipher with 20 rounds, as
+// Random123 defines it, applied to the counter (c0, c1) with the key
+// (k0, k1). It is the reference that every backend's kernel matches.
+func Threefry2x32(k0, k1, c0, c1 uint32) (uint32, uint32) {
+	k2 := k0 ^ k1 ^ 0x1BD11BDA
+	x0, x1 := c0+k0, c1+k1
+	// Five groups of four rounds, each followed by a key injection.
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 13) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 15) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 26) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 6) ^ x0
+	x0 += k1
+	x1 += k2 + 1
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 17) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 29) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 16) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 24) ^ x0
+	x0 += k2
+	x1 += k0 + 2
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 13) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 15) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 26) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 6) ^ x0
+	x0 += k0
+	x1 += k1 + 3
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 17) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 29) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 16) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 24) ^ x0
+	x0 += k1
+	x1 += k2 + 4
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 13) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 15) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 26) ^ x0
+	x0 += x1
+	x1 = bits.RotateLeft32(x1, 6) ^ x0
+	x0 += k2
+	x1 += k0 + 5
+	return x0, x1
+}
+
 // RandomKernels generate random bits with the counter-based Threefry-2x32
 // generator (20 rounds), in the layout of MLX and JAX, so that one key gives
 // the same bits on every backend.

@@ -3,28 +3,10 @@ package cpu
 import (
 	"encoding/binary"
 	"fmt"
-	"math/bits"
+	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
-
-// threefry2x32 is the Threefry-2x32 block cipher with 20 rounds, as
-// Random123 defines it, applied to the counter (c0, c1) with key (k0, k1).
-func threefry2x32(k0, k1, c0, c1 uint32) (uint32, uint32) {
-	ks := [3]uint32{k0, k1, k0 ^ k1 ^ 0x1BD11BDA}
-	x0, x1 := c0+k0, c1+k1
-	rot := [2][4]int{{13, 15, 26, 6}, {17, 29, 16, 24}}
-	for i := range 5 {
-		for _, r := range rot[i%2] {
-			x0 += x1
-			x1 = bits.RotateLeft32(x1, r)
-			x1 ^= x0
-		}
-		x0 += ks[(i+1)%3]
-		x1 += ks[(i+2)%3] + uint32(i) + 1
-	}
-	return x0, x1
-}
 
 // RandomBits implements core.RandomKernels.
 func (*backend) RandomBits(keys, out core.View) error {
@@ -58,34 +40,59 @@ func (*backend) RandomBits(keys, out core.View) error {
 	half := words / 2
 	odd := words % 2
 	perKey := half + odd // hashes per key
-	put := func(b []byte, w int, v uint32) {
-		if 4*w+4 <= len(b) {
-			binary.LittleEndian.PutUint32(b[4*w:], v)
-			return
-		}
-		var tmp [4]byte
-		binary.LittleEndian.PutUint32(tmp[:], v)
-		copy(b[4*w:], tmp[:len(b)-4*w])
-	}
 	parallelFor(nkeys*perKey, 16, func(lo, hi int) {
-		i := lo / perKey
-		k0, k1 := key(i)
-		for t := lo; t < hi; t++ {
-			if t/perKey != i {
-				i = t / perKey
-				k0, k1 = key(i)
-			}
-			b := dst[i*share : (i+1)*share]
-			j := t - i*perKey
-			if j < half {
-				x, y := threefry2x32(k0, k1, uint32(j), uint32(j+half+odd))
-				put(b, j, x)
-				put(b, j+half+odd, y)
-			} else {
-				x, _ := threefry2x32(k0, k1, uint32(half), 0)
-				put(b, half, x)
-			}
+		for t := lo; t < hi; {
+			i := t / perKey
+			k0, k1 := key(i)
+			j0 := t - i*perKey
+			j1 := min(perKey, j0+hi-t)
+			randomShare(dst[i*share:(i+1)*share], k0, k1, half, odd, j0, j1)
+			t += j1 - j0
 		}
 	})
 	return nil
+}
+
+// randomShare computes hashes [j0, j1) of one key's share b of the output:
+// hash j < half fills words j and j+half+odd, hash half (when odd) fills
+// word half.
+func randomShare(b []byte, k0, k1 uint32, half, odd, j0, j1 int) {
+	full := len(b) / 4 // whole words
+	if littleEndian && uintptr(unsafe.Pointer(unsafe.SliceData(b)))%4 == 0 && full > 0 {
+		w := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), full)
+		// Hashes whose both words are whole.
+		last := min(j1, half, full-half-odd)
+		for j := j0; j < last; j++ {
+			w[j], w[j+half+odd] = core.Threefry2x32(k0, k1, uint32(j), uint32(j+half+odd))
+		}
+		j0 = max(j0, last)
+	}
+	for j := j0; j < j1; j++ {
+		if j < half {
+			x, y := core.Threefry2x32(k0, k1, uint32(j), uint32(j+half+odd))
+			putWord(b, j, x)
+			putWord(b, j+half+odd, y)
+		} else {
+			x, _ := core.Threefry2x32(k0, k1, uint32(half), 0)
+			putWord(b, half, x)
+		}
+	}
+}
+
+// littleEndian reports whether the machine stores words little-endian, so
+// that they can be written to the output as they are.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// putWord writes v little-endian as word w of b, cut to b's end.
+func putWord(b []byte, w int, v uint32) {
+	if 4*w+4 <= len(b) {
+		binary.LittleEndian.PutUint32(b[4*w:], v)
+		return
+	}
+	var tmp [4]byte
+	binary.LittleEndian.PutUint32(tmp[:], v)
+	copy(b[4*w:], tmp[:len(b)-4*w])
 }
