@@ -1,0 +1,200 @@
+package random
+
+import (
+	"math"
+	"slices"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+	"github.com/mlxgo/mlxgo/mx"
+)
+
+// The samplers are written with mx ops in the order MLX applies them, so
+// that a key gives the same samples as in MLX.
+
+// isNumber reports whether v is a Go number (what mx takes as a scalar).
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
+		float32, float64, complex64, complex128:
+		return true
+	}
+	return false
+}
+
+// param returns a sampler's parameter (an *mx.Array or a Go number) as an
+// array; Go numbers get MLX's default types (float32 for floats, int32 for
+// integers).
+func param(op, name string, v any) *mx.Array {
+	switch x := v.(type) {
+	case *mx.Array:
+		if x == nil {
+			panic(errorf(op, "nil array for %s", name))
+		}
+		return x
+	case bool:
+		return mx.Scalar(x)
+	}
+	if !isNumber(v) {
+		panic(errorf(op, "cannot use %T as %s: want an *mx.Array or a Go number", v, name))
+	}
+	return mx.Scalar(v)
+}
+
+// paramAs returns a parameter converted to dt.
+func paramAs(op, name string, v any, dt mx.Dtype, s mx.Stream) *mx.Array {
+	if isNumber(v) {
+		return mx.Scalar(v, dt)
+	}
+	return mx.AsType(param(op, name, v), dt, s)
+}
+
+// isValue reports whether v is the Go number x (such as a loc of 0).
+func isValue(v any, x float64) bool {
+	if !isNumber(v) {
+		return false
+	}
+	switch n := v.(type) {
+	case complex64, complex128:
+		return false
+	case float32:
+		return float64(n) == x
+	case float64:
+		return n == x
+	}
+	return mx.Item[float64](mx.Scalar(v, mx.Float64)) == x
+}
+
+// shapeArg returns a copy of a sampler's shape, nil meaning def, and panics
+// with *mx.Error on a negative dimension.
+func shapeArg(op string, shape, def []int) []int {
+	if shape == nil {
+		shape = def
+	}
+	shape = slices.Clone(shape)
+	if shape == nil {
+		shape = []int{}
+	}
+	for _, d := range shape {
+		if d < 0 {
+			panic(errorf(op, "negative dimension in shape %v", shape))
+		}
+	}
+	return shape
+}
+
+// broadcast returns the shape that a and b broadcast to, and panics with
+// *mx.Error if they do not.
+func broadcast(op string, a, b []int) []int {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := range out {
+		da, db := 1, 1
+		if j := i - (n - len(a)); j >= 0 {
+			da = a[j]
+		}
+		if j := i - (n - len(b)); j >= 0 {
+			db = b[j]
+		}
+		switch {
+		case da == db || db == 1:
+			out[i] = da
+		case da == 1:
+			out[i] = db
+		default:
+			panic(errorf(op, "shapes %v and %v cannot be broadcast", a, b))
+		}
+	}
+	return out
+}
+
+// checkFits panics with *mx.Error unless a parameter of shape p broadcasts
+// to the sample shape.
+func checkFits(op string, shape, p []int) {
+	if !slices.Equal(broadcast(op, shape, p), shape) {
+		panic(errorf(op, "cannot generate samples of shape %v from parameters of shape %v", shape, p))
+	}
+}
+
+// dtypeOf returns the dtype option of o, or def.
+func dtypeOf(o mx.Options, def mx.Dtype) mx.Dtype {
+	if o.HasDtype {
+		return o.Dtype
+	}
+	return def
+}
+
+// belowOne is the largest number below one in dt that uniform samples may
+// reach, as a float32 (float64 samples are float32 numbers too).
+func belowOne(dt mx.Dtype) float32 {
+	switch dt {
+	case mx.Float16:
+		return core.F16(0x3BFF).Float32()
+	case mx.Bfloat16:
+		return core.BF16(0x3F7F).Float32()
+	}
+	return math.Nextafter32(1, 0)
+}
+
+// Uniform returns samples of the given shape drawn uniformly from
+// [low, high). low and high are Go numbers or arrays that broadcast to
+// shape; nil shape means a scalar. The type is float32, or the Dtype option,
+// which must be a real floating type. Each sample takes 32 random bits, so
+// float64 samples are float32 numbers.
+//
+// It panics with *mx.Error if the dtype is not floating, low and high do not
+// broadcast to shape, a dimension is negative, or the key is not a key.
+func Uniform(low, high any, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "uniform"
+	o := parse(op, opts, allowDtype)
+	dt := dtypeOf(o, mx.Float32)
+	if !dt.IsFloating() {
+		panic(errorf(op, "can only generate uniform numbers of a real floating type, not %v", dt))
+	}
+	shape = shapeArg(op, shape, nil)
+	lo := paramAs(op, "low", low, dt, o.Stream)
+	hi := paramAs(op, "high", high, dt, o.Stream)
+	return uniform(op, lo, hi, shape, dt, keyOf(o), o.Stream)
+}
+
+// uniform is MLX's uniform of lo and hi, already of type dt.
+func uniform(op string, lo, hi *mx.Array, shape []int, dt mx.Dtype, key *mx.Array, s mx.Stream) *mx.Array {
+	rng := mx.Subtract(hi, lo, s)
+	checkFits(op, shape, rng.Shape())
+	bits := mx.RandomBits(key, shape, 4, s)
+	u := mx.Divide(bits, mx.Scalar(float32(math.MaxUint32)), s)
+	u = mx.AsType(mx.Minimum(u, mx.Scalar(belowOne(dt)), s), dt, s)
+	return mx.Add(mx.Multiply(rng, u, s), lo, s)
+}
+
+// standardUniform is uniform over [0, 1) in dt.
+func standardUniform(op string, shape []int, dt mx.Dtype, key *mx.Array, s mx.Stream) *mx.Array {
+	return uniform(op, mx.Scalar(0.0, dt), mx.Scalar(1.0, dt), shape, dt, key, s)
+}
+
+// symmetricUniform is uniform over (-1, 1) in float32, the start of the
+// normal and Laplace samplers.
+func symmetricUniform(op string, shape []int, key *mx.Array, s mx.Stream) *mx.Array {
+	return uniform(op, mx.Scalar(math.Nextafter32(-1, 0)), mx.Scalar(float32(1)), shape, mx.Float32, key, s)
+}
+
+// Bernoulli returns booleans of the given shape, each true with probability
+// p: a floating Go number or array that broadcasts to shape. A nil shape
+// means p's shape. p <= 0 gives false and p >= 1 true.
+//
+// It panics with *mx.Error if p is not floating, p does not broadcast to
+// shape, a dimension is negative, or the key is bad.
+func Bernoulli(p any, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "bernoulli"
+	o := parse(op, opts, 0)
+	pa := param(op, "p", p)
+	if !pa.Dtype().IsFloating() {
+		panic(errorf(op, "the probability must be of a floating type, not %v", pa.Dtype()))
+	}
+	shape = shapeArg(op, shape, pa.Shape())
+	checkFits(op, shape, pa.Shape())
+	s := o.Stream
+	// p on the scale of the bits, [0, just above 2^32 - 1].
+	upper := mx.Scalar(math.Nextafter32(float32(math.MaxUint32), math.MaxFloat32))
+	return mx.Less(mx.RandomBits(keyOf(o), shape, 4, s), mx.Multiply(pa, upper, s), s)
+}
+
