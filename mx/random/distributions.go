@@ -197,4 +197,3 @@ func Bernoulli(p any, shape []int, opts ...mx.Option) *mx.Array {
 	upper := mx.Scalar(math.Nextafter32(float32(math.MaxUint32), math.MaxFloat32))
 	return mx.Less(mx.RandomBits(keyOf(o), shape, 4, s), mx.Multiply(pa, upper, s), s)
 }
-
