@@ -158,8 +158,8 @@ func Uniform(low, high any, shape []int, opts ...mx.Option) *mx.Array {
 
 // uniform is MLX's uniform of lo and hi, already of type dt.
 func uniform(op string, lo, hi *mx.Array, shape []int, dt mx.Dtype, key *mx.Array, s mx.Stream) *mx.Array {
+	checkFits(op, shape, broadcast(op, lo.Shape(), hi.Shape()))
 	rng := mx.Subtract(hi, lo, s)
-	checkFits(op, shape, rng.Shape())
 	bits := mx.RandomBits(key, shape, 4, s)
 	u := mx.Divide(bits, mx.Scalar(float32(math.MaxUint32)), s)
 	u = mx.AsType(mx.Minimum(u, mx.Scalar(belowOne(dt)), s), dt, s)

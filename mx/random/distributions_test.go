@@ -126,6 +126,7 @@ func TestDistributionErrors(t *testing.T) {
 	expectError(t, "uniform", func() { Uniform(z33, 1.0, []int{2, 3}) })
 	expectError(t, "uniform", func() { Uniform(mx.Zeros([]int{3, 1}), mx.Ones([]int{1, 3}), []int{1, 3}) })
 	expectError(t, "uniform", func() { Uniform(0, 1, []int{2, -3}) })
+	expectError(t, "uniform", func() { Uniform(mx.Zeros([]int{2}), mx.Ones([]int{3}), []int{3}) })
 	expectError(t, "uniform", func() { Uniform("0", 1, nil) })
 	expectError(t, "uniform", func() { Uniform(0, 1, nil, mx.Axis(0)) })
 	expectError(t, "random_bits", func() { Uniform(0, 1, nil, mx.WithKey(mx.NewArray([]int32{0, 0}))) })
