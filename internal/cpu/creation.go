@@ -51,6 +51,17 @@ func (*backend) Generate(op core.GenOp, p core.GenParams, out core.View) error {
 	if n == 0 {
 		return nil
 	}
+	if op == core.Arange || op == core.Linspace {
+		// The common types without a call per element.
+		switch out.Dtype {
+		case core.Float32:
+			linear(p, core.All[float32](out)[out.Offset:out.Offset+n], op == core.Linspace)
+			return nil
+		case core.Float64:
+			linear(p, core.All[float64](out)[out.Offset:out.Offset+n], op == core.Linspace)
+			return nil
+		}
+	}
 	switch out.Dtype {
 	case core.Bool:
 		d := core.All[bool](out)
@@ -97,6 +108,18 @@ func (*backend) Generate(op core.GenOp, p core.GenParams, out core.View) error {
 		return fmt.Errorf("generate: unknown dtype %d", out.Dtype)
 	}
 	return nil
+}
+
+// linear writes Start + i*Step, and Stop last when stop is set.
+func linear[T float32 | float64](p core.GenParams, dst []T, stop bool) {
+	parallelFor(len(dst), 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dst[i] = T(p.Start + float64(float64(i)*p.Step))
+		}
+	})
+	if stop && len(dst) > 1 {
+		dst[len(dst)-1] = T(p.Stop)
+	}
 }
 
 // generateInt runs generate for an integer type: floats convert by
