@@ -197,3 +197,171 @@ func Bernoulli(p any, shape []int, opts ...mx.Option) *mx.Array {
 	upper := mx.Scalar(math.Nextafter32(float32(math.MaxUint32), math.MaxFloat32))
 	return mx.Less(mx.RandomBits(keyOf(o), shape, 4, s), mx.Multiply(pa, upper, s), s)
 }
+
+// Normal returns samples of the given shape from the normal distribution
+// with mean loc and standard deviation scale (Go numbers or arrays that
+// broadcast to shape); nil shape means a scalar:
+//
+//	z := random.Normal(0, 1, []int{3, 4})
+//
+// The type is float32, or the Dtype option: a real floating type, or
+// complex64 for complex normal samples whose real and imaginary parts each
+// have variance one half, scaled by scale and shifted by loc.
+//
+// It panics with *mx.Error for another dtype, parameters that do not
+// broadcast to shape, a negative dimension, or a bad key.
+func Normal(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "normal"
+	o := parse(op, opts, allowDtype)
+	dt := dtypeOf(o, mx.Float32)
+	shape = shapeArg(op, shape, nil)
+	s := o.Stream
+	if dt == mx.Complex64 {
+		return complexNormal(loc, scale, shape, keyOf(o), s)
+	}
+	if !dt.IsFloating() {
+		panic(errorf(op, "can only generate samples of a floating type or complex64, not %v", dt))
+	}
+	var locA, scaleA *mx.Array
+	if !isValue(loc, 0) {
+		locA = paramAs(op, "loc", loc, dt, s)
+		checkFits(op, shape, locA.Shape())
+	}
+	applied := mx.Scalar(math.Sqrt2, dt)
+	if !isValue(scale, 1) {
+		scaleA = paramAs(op, "scale", scale, dt, s)
+		checkFits(op, shape, scaleA.Shape())
+		applied = mx.Multiply(applied, scaleA, s)
+	}
+	u := symmetricUniform(op, shape, keyOf(o), s)
+	out := mx.Multiply(applied, mx.AsType(mx.Erfinv(u, s), dt, s), s)
+	if locA != nil {
+		out = mx.Add(locA, out, s)
+	}
+	return out
+}
+
+func complexNormal(loc, scale any, shape []int, key *mx.Array, s mx.Stream) *mx.Array {
+	const op = "normal"
+	// Pairs of float32 samples, viewed as the parts of complex numbers.
+	u := symmetricUniform(op, append(slices.Clone(shape), 2), key, s)
+	out := mx.Squeeze(mx.View(mx.Erfinv(u, s), mx.Complex64, s), mx.Axis(-1), s)
+	if !isValue(scale, 1) {
+		sc := param(op, "scale", scale)
+		checkFits(op, shape, sc.Shape())
+		out = mx.Multiply(sc, out, s)
+	}
+	if !isValue(loc, 0) {
+		l := param(op, "loc", loc)
+		checkFits(op, shape, l.Shape())
+		out = mx.Add(l, out, s)
+	}
+	return out
+}
+
+// Randint returns integers of the given shape drawn uniformly from
+// [low, high) (Go numbers or arrays that broadcast to shape; nil shape means
+// a scalar), of type int32 or of the Dtype option, which must be an integer
+// type or bool. Where high <= low every sample is low. Samples come from
+// float32 uniforms, as in MLX, and are clamped to [low, high-1].
+//
+// It panics with *mx.Error for a floating dtype, bounds that do not broadcast
+// to shape, a negative dimension, or a bad key.
+func Randint(low, high any, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "randint"
+	o := parse(op, opts, allowDtype)
+	dt := dtypeOf(o, mx.Int32)
+	if dt.IsInexact() {
+		panic(errorf(op, "only integer types and bool are supported, not %v", dt))
+	}
+	shape = shapeArg(op, shape, nil)
+	s := o.Stream
+	lo, hi := param(op, "low", low), param(op, "high", high)
+	u := uniform(op, mx.AsType(lo, mx.Float32, s), mx.AsType(hi, mx.Float32, s), shape, mx.Float32, keyOf(o), s)
+	out := mx.AsType(mx.Floor(u, s), dt, s)
+	top := mx.AsType(mx.Subtract(hi, mx.Scalar(1, hi.Dtype()), s), dt, s)
+	return mx.Maximum(mx.Minimum(out, top, s), mx.AsType(lo, dt, s), s)
+}
+
+// TruncatedNormal returns samples of the given shape from the standard
+// normal distribution cut to [lower, upper] (Go numbers or arrays that
+// broadcast to shape; nil shape means their broadcast shape), of type
+// float32 or the Dtype option, a real floating type. Where upper < lower
+// the samples are lower... as MLX clips them to the bounds.
+//
+// It panics with *mx.Error for a dtype that is not floating, bounds that do
+// not broadcast to shape, a negative dimension, or a bad key.
+func TruncatedNormal(lower, upper any, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "truncated_normal"
+	o := parse(op, opts, allowDtype)
+	dt := dtypeOf(o, mx.Float32)
+	if !dt.IsFloating() {
+		panic(errorf(op, "only real floating types are supported, not %v", dt))
+	}
+	s := o.Stream
+	lo := paramAs(op, "lower", lower, dt, s)
+	hi := paramAs(op, "upper", upper, dt, s)
+	shape = shapeArg(op, shape, broadcast(op, lo.Shape(), hi.Shape()))
+	sqrt2 := mx.Scalar(math.Sqrt2, dt)
+	a := mx.Erf(mx.Divide(lo, sqrt2, s), s)
+	b := mx.Erf(mx.Divide(hi, sqrt2, s), s)
+	u := uniform(op, a, b, shape, dt, keyOf(o), s)
+	out := mx.Multiply(sqrt2, mx.Erfinv(u, s), s)
+	return mx.Maximum(mx.Minimum(hi, out, s), lo, s)
+}
+
+// Gumbel returns samples of the given shape (nil: a scalar) from the
+// standard Gumbel distribution, -log(-log(u)) for u uniform on [0, 1), of
+// type float32 or the Dtype option, a real floating type. It panics with
+// *mx.Error for another dtype, a negative dimension, or a bad key.
+func Gumbel(shape []int, opts ...mx.Option) *mx.Array {
+	const op = "gumbel"
+	o := parse(op, opts, allowDtype)
+	dt := dtypeOf(o, mx.Float32)
+	if !dt.IsFloating() {
+		panic(errorf(op, "only real floating types are supported, not %v", dt))
+	}
+	return gumbel(op, shapeArg(op, shape, nil), dt, keyOf(o), o.Stream)
+}
+
+func gumbel(op string, shape []int, dt mx.Dtype, key *mx.Array, s mx.Stream) *mx.Array {
+	u := standardUniform(op, shape, dt, key, s)
+	return mx.Negative(mx.Log(mx.Negative(mx.Log(u, s), s), s), s)
+}
+
+// Laplace returns samples of the given shape (nil: a scalar) from the
+// Laplace distribution with location loc and scale scale (Go numbers or
+// arrays that broadcast to shape), of type float32 or the Dtype option, a
+// real floating type. It panics with *mx.Error for another dtype,
+// parameters that do not broadcast to shape, a negative dimension, or a bad
+// key.
+func Laplace(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "laplace"
+	o := parse(op, opts, allowDtype)
+	dt := dtypeOf(o, mx.Float32)
+	if !dt.IsFloating() {
+		panic(errorf(op, "only real floating types are supported, not %v", dt))
+	}
+	shape = shapeArg(op, shape, nil)
+	s := o.Stream
+	var locA, scaleA *mx.Array
+	if !isValue(loc, 0) {
+		locA = paramAs(op, "loc", loc, dt, s)
+		checkFits(op, shape, locA.Shape())
+	}
+	if !isValue(scale, 1) {
+		scaleA = paramAs(op, "scale", scale, dt, s)
+		checkFits(op, shape, scaleA.Shape())
+	}
+	u := symmetricUniform(op, shape, keyOf(o), s)
+	// The inverse of the distribution function: sign(u) * log(1 - |u|).
+	out := mx.Multiply(mx.Sign(u, s), mx.Log1p(mx.Multiply(mx.Scalar(-1.0, dt), mx.Abs(u, s), s), s), s)
+	out = mx.AsType(out, dt, s)
+	if scaleA != nil {
+		out = mx.Multiply(scaleA, out, s)
+	}
+	if locA != nil {
+		out = mx.Add(locA, out, s)
+	}
+	return out
+}
