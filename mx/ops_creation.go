@@ -393,3 +393,45 @@ func Bartlett(m int, opts ...Option) *Array { return window("bartlett", core.Bar
 // 0.42 - 0.5cos(2πn/(m-1)) + 0.08cos(4πn/(m-1)) for n = 0 … m-1, as float32
 // (or a Dtype option). One point gives [1]; m < 1 gives an empty array.
 func Blackman(m int, opts ...Option) *Array { return window("blackman", core.Blackman, m, opts) }
+
+// Meshgrid returns coordinate arrays for the grid spanned by the given
+// one-dimensional coordinate vectors (arrays of other shapes are flattened),
+// as NumPy's and MLX's meshgrid. With n arrays of sizes s1 … sn, result i
+// holds arrays[i] repeated over the others: with indexing "ij" (matrix
+// indexing) every result has shape (s1, …, sn); with "xy" (Cartesian
+// indexing, the default; "" means "xy") the first two dimensions are
+// swapped, (s2, s1, s3, …). With sparse true the results are not
+// broadcast: result i keeps size one on every dimension but its own. The
+// results are views of the inputs. It panics with *Error for another
+// indexing or a nil array.
+func Meshgrid(arrays []*Array, sparse bool, indexing string, opts ...Option) []*Array {
+	o := parseOptions("meshgrid", optStream, opts)
+	switch indexing {
+	case "":
+		indexing = "xy"
+	case "xy", "ij":
+	default:
+		panic(newError("meshgrid", "invalid indexing %q: valid values are \"xy\" and \"ij\"", indexing))
+	}
+	n := len(arrays)
+	out := make([]*Array, n)
+	for i, a := range arrays {
+		if a == nil {
+			panic(newError("meshgrid", "nil array"))
+		}
+		shape := make([]int, n)
+		for d := range shape {
+			shape[d] = 1
+		}
+		shape[i] = a.Size()
+		if indexing == "xy" && i < 2 && n > 1 {
+			shape[i] = 1
+			shape[1-i] = a.Size()
+		}
+		out[i] = Reshape(a, shape, o.stream)
+	}
+	if !sparse && n > 0 {
+		out = BroadcastArrays(out, o.stream)
+	}
+	return out
+}

@@ -372,3 +372,64 @@ func BenchmarkArange(b *testing.B) {
 		}
 	}
 }
+
+func TestMeshgrid(t *testing.T) {
+	x := NewArray([]float32{1, 2, 3})
+	y := NewArray([]int32{10, 20})
+	z := NewArray([]float64{-1, -2, -3, -4})
+	check := func(name string, got *Array, shape []int, want []float64) {
+		t.Helper()
+		w := NewArray(want, shape...)
+		if dt := got.Dtype(); dt != Float64 {
+			w = convertNow(w, dt)
+		}
+		if msg := compareArrays(got, w, 0); msg != "" {
+			t.Errorf("%s: %s", name, msg)
+		}
+	}
+	// Cartesian indexing: shape (len(y), len(x)).
+	g := Meshgrid([]*Array{x, y}, false, "xy")
+	check("xy x", g[0], []int{2, 3}, []float64{1, 2, 3, 1, 2, 3})
+	check("xy y", g[1], []int{2, 3}, []float64{10, 10, 10, 20, 20, 20})
+	g = Meshgrid([]*Array{x, y}, false, "")
+	check("default x", g[0], []int{2, 3}, []float64{1, 2, 3, 1, 2, 3})
+	// Matrix indexing: shape (len(x), len(y)).
+	g = Meshgrid([]*Array{x, y}, false, "ij")
+	check("ij x", g[0], []int{3, 2}, []float64{1, 1, 2, 2, 3, 3})
+	check("ij y", g[1], []int{3, 2}, []float64{10, 20, 10, 20, 10, 20})
+	g = Meshgrid([]*Array{x, y}, true, "xy")
+	check("sparse xy x", g[0], []int{1, 3}, []float64{1, 2, 3})
+	check("sparse xy y", g[1], []int{2, 1}, []float64{10, 20})
+	g = Meshgrid([]*Array{x, y, z}, true, "ij")
+	check("sparse ij z", g[2], []int{1, 1, 4}, []float64{-1, -2, -3, -4})
+	// Three arrays, Cartesian: shape (2, 3, 4).
+	g = Meshgrid([]*Array{x, y, z}, false, "xy")
+	want := make([][]float64, 3)
+	for i := range 2 {
+		for j := range 3 {
+			for k := range 4 {
+				want[0] = append(want[0], float64(j+1))
+				want[1] = append(want[1], float64(10*(i+1)))
+				want[2] = append(want[2], float64(-(k + 1)))
+			}
+		}
+	}
+	for i := range 3 {
+		check("xy 3-d", g[i], []int{2, 3, 4}, want[i])
+	}
+	// One array, a matrix flattened, and none.
+	g = Meshgrid([]*Array{NewArray([]int32{1, 2, 3, 4}, 2, 2)}, false, "xy")
+	check("one", g[0], []int{4}, []float64{1, 2, 3, 4})
+	if g = Meshgrid(nil, false, "xy"); len(g) != 0 {
+		t.Errorf("meshgrid of nothing gave %d arrays", len(g))
+	}
+	for i, f := range []func(){
+		func() { Meshgrid([]*Array{x}, false, "yx") },
+		func() { Meshgrid([]*Array{x, nil}, false, "xy") },
+		func() { Meshgrid([]*Array{x}, false, "xy", Int32) },
+	} {
+		if e, ok := Catch(f).(*Error); !ok || e.Op != "meshgrid" {
+			t.Errorf("case %d: got %v, want an *Error from meshgrid", i, Catch(f))
+		}
+	}
+}
