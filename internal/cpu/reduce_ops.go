@@ -25,6 +25,11 @@ func (sumOp[T, A, R]) row(acc A, x []T, off, s, n int) A {
 		}
 		return acc
 	}
+	if haveAVX2 && n >= 16 && isF32F64[T, A]() {
+		m := n &^ 15
+		acc += A(sumF32AVX2(asF32(x[off : off+m])))
+		off, n = off+m, n-m
+	}
 	xs := x[off : off+n]
 	// Eight independent sums hide the latency of the additions.
 	var a0, a1, a2, a3, a4, a5, a6, a7 A
@@ -47,6 +52,11 @@ func (sumOp[T, A, R]) row(acc A, x []T, off, s, n int) A {
 }
 
 func (sumOp[T, A, R]) col(acc []A, x []T, off, s int) {
+	if s == 1 && haveAVX2 && len(acc) >= 8 && isF32F64[T, A]() {
+		m := len(acc) &^ 7
+		colSumF32AVX2(asF64(acc[:m]), asF32(x[off:off+m]))
+		acc, off = acc[m:], off+m
+	}
 	if s == 1 {
 		xs := x[off : off+len(acc)]
 		for j := range acc {

@@ -33,10 +33,10 @@ func exp32(x float32) float32 {
 // expLo is the smallest argument whose exponential is a normal float32.
 const expLo = -87.33654
 
-// expSub32 writes exp(x[i] - m) into y[i] and returns their sum. m must be
-// the maximum of x (or NaN, or an infinity): every x[i] - m is then at most
-// zero or NaN, which is the range that the inlined exp32 below assumes.
-func expSub32(x, y []float32, m float32) float32 {
+// expSub32Go writes exp(x[i] - m) into y[i] and returns their sum. m must
+// be the maximum of x (or NaN, or an infinity): every x[i] - m is then at
+// most zero or NaN, which is the range that the inlined exp32 below assumes.
+func expSub32Go(x, y []float32, m float32) float32 {
 	y = y[:len(x)]
 	var s float32
 	for i, v := range x {
@@ -56,8 +56,8 @@ func expSub32(x, y []float32, m float32) float32 {
 	return s
 }
 
-// sumSub32 returns the sum of exp(x[i] - m), with m as for expSub32.
-func sumSub32(x []float32, m float32) float32 {
+// sumSub32Go returns the sum of exp(x[i] - m), with m as for expSub32Go.
+func sumSub32Go(x []float32, m float32) float32 {
 	var s float32
 	for _, v := range x {
 		d := v - m
@@ -100,24 +100,15 @@ func sumExp[T float32 | float64](x []T, off, s, n int, m T) float64 {
 	return 0
 }
 
-// softmaxRow32 writes the softmax of x into y (which may be x).
+// softmaxRow32 writes the softmax of x into y (which may be x). NaN or
+// infinite maxima need no special case: x - m is then NaN for some element,
+// and the whole row becomes NaN, as in NumPy.
 func softmaxRow32(x, y []float32) {
+	if len(x) == 0 {
+		return
+	}
 	y = y[:len(x)]
-	m0, m1 := float32(math.Inf(-1)), float32(math.Inf(-1))
-	i := 0
-	for ; i+2 <= len(x); i += 2 {
-		m0 = max(m0, x[i])
-		m1 = max(m1, x[i+1])
-	}
-	if i < len(x) {
-		m0 = max(m0, x[i])
-	}
-	// NaN or infinite maxima need no special case: x - m is then NaN for
-	// some element, and the whole row becomes NaN, as in NumPy.
-	inv := 1 / expSub32(x, y, max(m0, m1))
-	for i := range y {
-		y[i] *= inv
-	}
+	scaleF32(y, 1/expSub32(x, y, maxF32(x)))
 }
 
 // softmaxRow64 writes the softmax of x into y (which may be x).
