@@ -27,8 +27,8 @@ func bothPaths(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-func TestExp32(t *testing.T) { bothPaths(t, testExp32) }
-func TestMaxF32(t *testing.T) { bothPaths(t, testMaxF32) }
+func TestExp32(t *testing.T)      { bothPaths(t, testExp32) }
+func TestMaxF32(t *testing.T)     { bothPaths(t, testMaxF32) }
 func TestSumKernels(t *testing.T) { bothPaths(t, testSumKernels) }
 
 func testExp32(t *testing.T) {
