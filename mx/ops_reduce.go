@@ -233,19 +233,27 @@ func Mean(a *Array, opts ...Option) *Array {
 // of squared deviations from their mean divided by N - ddof, where ddof is
 // set by mx.Ddof (default 0) and N is the number of elements reduced. The
 // divisor is clamped at zero, so that ddof >= N gives +Inf (or NaN when
-// every deviation is zero). Integers and bool give float32; floats keep
-// their type and are computed in float64. It panics with *Error for an axis
-// out of range or given twice, and for complex64.
+// every deviation is zero); the variance of no elements is NaN. Integers
+// and bool give float32; floats keep their type and are computed in
+// float64; complex64 gives float32, the deviations counting by their
+// squared magnitude. It panics with *Error for an axis out of range or
+// given twice.
 func Var(a *Array, opts ...Option) *Array {
-	noComplex("var", a)
-	return reduce(core.ReduceVar, a, opts, atLeastFloat(dtypeOf("var", a)), reduceOpts|optDdof)
+	return reduce(core.ReduceVar, a, opts, varType(dtypeOf("var", a)), reduceOpts|optDdof)
 }
 
 // Std returns the standard deviation: the square root of Var, with the same
 // options and types.
 func Std(a *Array, opts ...Option) *Array {
-	noComplex("std", a)
-	return reduce(core.ReduceStd, a, opts, atLeastFloat(dtypeOf("std", a)), reduceOpts|optDdof)
+	return reduce(core.ReduceStd, a, opts, varType(dtypeOf("std", a)), reduceOpts|optDdof)
+}
+
+// varType is the result type of Var and Std.
+func varType(d Dtype) Dtype {
+	if d == Complex64 {
+		return Float32
+	}
+	return atLeastFloat(d)
 }
 
 // All reports, as a bool array, whether every element of a over the axes of

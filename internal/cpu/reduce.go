@@ -532,6 +532,12 @@ func reduceVar(std bool, ddof int, p *reducePlan, in, out core.View) bool {
 		return varFrom(std, ddof, p, core.All[float32](in), out)
 	case core.Float64:
 		return varFrom(std, ddof, p, core.All[float64](in), out)
+	case core.Complex64:
+		if out.Dtype != core.Float32 {
+			return false
+		}
+		runReduce[complex64, cvarAcc, float32](cvarOp{ddof: ddof, std: std}, p, core.All[complex64](in), outSlice[float32](out))
+		return true
 	}
 	return false
 }

@@ -216,6 +216,9 @@ type maxOp[T realNum] struct{}
 func (maxOp[T]) init() T { return lowest[T]() }
 
 func (maxOp[T]) row(acc T, x []T, off, s, n int) T {
+	if s == 1 && n > 0 && haveAVX2 && isF32[T]() {
+		return max(acc, T(maxF32(asF32(x[off:off+n]))))
+	}
 	if s == 1 {
 		xs := x[off : off+n]
 		m0, m1, m2, m3 := acc, acc, acc, acc
@@ -488,9 +491,14 @@ func (lseOp[T]) row(acc lseAcc, x []T, off, s, n int) lseAcc {
 		k := min(n, varBlock)
 		m := T(math.Inf(-1))
 		p := off
-		for i := 0; i < k; i++ {
-			m = max(m, x[p])
-			p += s
+		if s == 1 && haveAVX2 && isF32[T]() {
+			m = T(maxF32(asF32(x[off : off+k])))
+			p += k
+		} else {
+			for i := 0; i < k; i++ {
+				m = max(m, x[p])
+				p += s
+			}
 		}
 		var b lseAcc
 		switch {
@@ -530,5 +538,78 @@ func (lseOp[T]) finish(acc []lseAcc, _ int, out []T) {
 			continue
 		}
 		out[i] = T(a.m + math.Log(a.s))
+	}
+}
+
+// cvarAcc is varAcc for complex numbers: the squared deviations are
+// squared magnitudes.
+type cvarAcc struct {
+	n    float64
+	mean complex128
+	m2   float64
+}
+
+func mergeCVar(a, b cvarAcc) cvarAcc {
+	switch {
+	case b.n == 0:
+		return a
+	case a.n == 0:
+		return b
+	}
+	n := a.n + b.n
+	d := b.mean - a.mean
+	return cvarAcc{n, a.mean + d*complex(b.n/n, 0), a.m2 + b.m2 + sqAbs(d)*(a.n*b.n/n)}
+}
+
+func sqAbs(c complex128) float64 { return real(c)*real(c) + imag(c)*imag(c) }
+
+// cvarOp computes the variance (or standard deviation) of complex64: the
+// mean squared magnitude of the deviations, as a float32.
+type cvarOp struct {
+	ddof int
+	std  bool
+}
+
+func (cvarOp) init() cvarAcc { return cvarAcc{} }
+
+func (cvarOp) row(acc cvarAcc, x []complex64, off, s, n int) cvarAcc {
+	for n > 0 {
+		k := min(n, varBlock)
+		var sum complex128
+		o := off
+		for i := 0; i < k; i++ {
+			sum += complex128(x[o])
+			o += s
+		}
+		mean := sum / complex(float64(k), 0)
+		var m2 float64
+		o = off
+		for i := 0; i < k; i++ {
+			m2 += sqAbs(complex128(x[o]) - mean)
+			o += s
+		}
+		acc = mergeCVar(acc, cvarAcc{float64(k), mean, m2})
+		off, n = o, n-k
+	}
+	return acc
+}
+
+func (cvarOp) col(acc []cvarAcc, x []complex64, off, s int) {
+	for j := range acc {
+		acc[j] = mergeCVar(acc[j], cvarAcc{1, complex128(x[off]), 0})
+		off += s
+	}
+}
+
+func (cvarOp) merge(a, b cvarAcc) cvarAcc { return mergeCVar(a, b) }
+
+func (o cvarOp) finish(acc []cvarAcc, count int, out []float32) {
+	div := max(float64(count-o.ddof), 0)
+	for i, a := range acc {
+		v := a.m2 / div
+		if o.std {
+			v = math.Sqrt(v)
+		}
+		out[i] = float32(v)
 	}
 }

@@ -50,6 +50,13 @@ func isF32F64[T, A any]() bool {
 	return ok1 && ok2
 }
 
+// isF32 reports whether T is float32.
+func isF32[T any]() bool {
+	var t T
+	_, ok := any(t).(float32)
+	return ok
+}
+
 // maxF32 returns the largest element of x (not empty), NaN if there is one.
 func maxF32(x []float32) float32 {
 	m := x[0]
