@@ -22,11 +22,13 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optTolerance
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
+	optTolerance: "tolerance",
 }
 
 // options is the parsed form of an op's Options.
@@ -38,6 +40,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	tol      tolerance // Rtol, Atol, EqualNaN (ops_binary.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
