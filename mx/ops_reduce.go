@@ -179,14 +179,6 @@ func sumType(d Dtype) Dtype {
 	return d
 }
 
-// atLeastFloat returns d when it is inexact, else float32.
-func atLeastFloat(d Dtype) Dtype {
-	if d.IsInexact() {
-		return d
-	}
-	return Float32
-}
-
 // Sum returns the sum of a's elements over the axes of opts (mx.Axis,
 // mx.Axes; all of them when none is given), removing those axes unless
 // mx.KeepDims is given. Bool, int8, int16 and int32 sum to int32, uint8,

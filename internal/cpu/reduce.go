@@ -335,10 +335,10 @@ func reduceTyped(op core.ReduceOp, axes []int, ddof int, in, out core.View) erro
 	case core.ReduceLogSumExp:
 		switch {
 		case in.Dtype == core.Float32 && out.Dtype == core.Float32:
-			runReduce[float32, lseAcc, float32](lseOp[float32]{}, p, core.All[float32](in), outSlice[float32](out))
+			runReduce[float32, lseAcc, float32](lseReducer[float32]{}, p, core.All[float32](in), outSlice[float32](out))
 			return nil
 		case in.Dtype == core.Float64 && out.Dtype == core.Float64:
-			runReduce[float64, lseAcc, float64](lseOp[float64]{}, p, core.All[float64](in), outSlice[float64](out))
+			runReduce[float64, lseAcc, float64](lseReducer[float64]{}, p, core.All[float64](in), outSlice[float64](out))
 			return nil
 		}
 	case core.ReduceMedian:
@@ -352,10 +352,10 @@ func reduceTyped(op core.ReduceOp, axes []int, ddof int, in, out core.View) erro
 // sumProd runs a sum, mean or product from T to R, accumulating in A.
 func sumProd[T, A, R realNum](op core.ReduceOp, p *reducePlan, x []T, out []R) {
 	if op == core.ReduceProd {
-		runReduce[T, A, R](prodOp[T, A, R]{}, p, x, out)
+		runReduce[T, A, R](prodReducer[T, A, R]{}, p, x, out)
 		return
 	}
-	runReduce[T, A, R](sumOp[T, A, R]{mean: op == core.ReduceMean}, p, x, out)
+	runReduce[T, A, R](sumReducer[T, A, R]{mean: op == core.ReduceMean}, p, x, out)
 }
 
 // sumProdFrom runs a sum, mean or product from T to out's type: integers
@@ -408,9 +408,9 @@ func reduceSumProd(op core.ReduceOp, p *reducePlan, in, out core.View) bool {
 		}
 		x, o := core.All[complex64](in), outSlice[complex64](out)
 		if op == core.ReduceProd {
-			runReduce[complex64, complex128, complex64](cprodOp{}, p, x, o)
+			runReduce[complex64, complex128, complex64](cprodReducer{}, p, x, o)
 		} else {
-			runReduce[complex64, complex128, complex64](csumOp{mean: op == core.ReduceMean}, p, x, o)
+			runReduce[complex64, complex128, complex64](csumReducer{mean: op == core.ReduceMean}, p, x, o)
 		}
 		return true
 	}
@@ -419,9 +419,9 @@ func reduceSumProd(op core.ReduceOp, p *reducePlan, in, out core.View) bool {
 
 func maxMin[T realNum](isMax bool, p *reducePlan, x []T, out []T) {
 	if isMax {
-		runReduce[T, T, T](maxOp[T]{}, p, x, out)
+		runReduce[T, T, T](maxReducer[T]{}, p, x, out)
 	} else {
-		runReduce[T, T, T](minOp[T]{}, p, x, out)
+		runReduce[T, T, T](minReducer[T]{}, p, x, out)
 	}
 }
 
@@ -459,11 +459,11 @@ func reduceMaxMin(isMax bool, p *reducePlan, in, out core.View) bool {
 func logical[T number](op core.ReduceOp, p *reducePlan, x []T, out core.View) bool {
 	switch {
 	case op == core.ReduceAll && out.Dtype == core.Bool:
-		runReduce[T, bool, bool](allOp[T]{}, p, x, outSlice[bool](out))
+		runReduce[T, bool, bool](allReducer[T]{}, p, x, outSlice[bool](out))
 	case op == core.ReduceAny && out.Dtype == core.Bool:
-		runReduce[T, bool, bool](anyOp[T]{}, p, x, outSlice[bool](out))
+		runReduce[T, bool, bool](anyReducer[T]{}, p, x, outSlice[bool](out))
 	case op == core.ReduceCountNonzero && out.Dtype == core.Int32:
-		runReduce[T, int64, int32](countOp[T]{}, p, x, outSlice[int32](out))
+		runReduce[T, int64, int32](countReducer[T]{}, p, x, outSlice[int32](out))
 	default:
 		return false
 	}
@@ -501,9 +501,9 @@ func reduceLogical(op core.ReduceOp, p *reducePlan, in, out core.View) bool {
 func varFrom[T realNum](std bool, ddof int, p *reducePlan, x []T, out core.View) bool {
 	switch out.Dtype {
 	case core.Float32:
-		runReduce[T, varAcc, float32](varOp[T, float32]{ddof: ddof, std: std}, p, x, outSlice[float32](out))
+		runReduce[T, varAcc, float32](varReducer[T, float32]{ddof: ddof, std: std}, p, x, outSlice[float32](out))
 	case core.Float64:
-		runReduce[T, varAcc, float64](varOp[T, float64]{ddof: ddof, std: std}, p, x, outSlice[float64](out))
+		runReduce[T, varAcc, float64](varReducer[T, float64]{ddof: ddof, std: std}, p, x, outSlice[float64](out))
 	default:
 		return false
 	}
@@ -536,7 +536,7 @@ func reduceVar(std bool, ddof int, p *reducePlan, in, out core.View) bool {
 		if out.Dtype != core.Float32 {
 			return false
 		}
-		runReduce[complex64, cvarAcc, float32](cvarOp{ddof: ddof, std: std}, p, core.All[complex64](in), outSlice[float32](out))
+		runReduce[complex64, cvarAcc, float32](cvarReducer{ddof: ddof, std: std}, p, core.All[complex64](in), outSlice[float32](out))
 		return true
 	}
 	return false

@@ -7,17 +7,12 @@ import "math"
 // converted to float32) and, where it varies, the accumulator A and the
 // result R.
 
-// number is every element type that compares with zero.
-type number interface {
-	realNum | ~complex64
-}
+// sumReducer sums (or averages, when mean is set) T into A.
+type sumReducer[T, A, R realNum] struct{ mean bool }
 
-// sumOp sums (or averages, when mean is set) T into A.
-type sumOp[T, A, R realNum] struct{ mean bool }
+func (sumReducer[T, A, R]) init() A { return 0 }
 
-func (sumOp[T, A, R]) init() A { return 0 }
-
-func (sumOp[T, A, R]) row(acc A, x []T, off, s, n int) A {
+func (sumReducer[T, A, R]) row(acc A, x []T, off, s, n int) A {
 	if s != 1 {
 		for i := 0; i < n; i++ {
 			acc += A(x[off])
@@ -51,7 +46,7 @@ func (sumOp[T, A, R]) row(acc A, x []T, off, s, n int) A {
 	return acc + ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 }
 
-func (sumOp[T, A, R]) col(acc []A, x []T, off, s int) {
+func (sumReducer[T, A, R]) col(acc []A, x []T, off, s int) {
 	if s == 1 && haveAVX2 && len(acc) >= 8 && isF32F64[T, A]() {
 		m := len(acc) &^ 7
 		colSumF32AVX2(asF64(acc[:m]), asF32(x[off:off+m]))
@@ -70,9 +65,9 @@ func (sumOp[T, A, R]) col(acc []A, x []T, off, s int) {
 	}
 }
 
-func (sumOp[T, A, R]) merge(a, b A) A { return a + b }
+func (sumReducer[T, A, R]) merge(a, b A) A { return a + b }
 
-func (o sumOp[T, A, R]) finish(acc []A, count int, out []R) {
+func (o sumReducer[T, A, R]) finish(acc []A, count int, out []R) {
 	if o.mean {
 		for i, a := range acc {
 			out[i] = R(float64(a) / float64(count))
@@ -84,12 +79,12 @@ func (o sumOp[T, A, R]) finish(acc []A, count int, out []R) {
 	}
 }
 
-// prodOp multiplies T into A.
-type prodOp[T, A, R realNum] struct{}
+// prodReducer multiplies T into A.
+type prodReducer[T, A, R realNum] struct{}
 
-func (prodOp[T, A, R]) init() A { return 1 }
+func (prodReducer[T, A, R]) init() A { return 1 }
 
-func (prodOp[T, A, R]) row(acc A, x []T, off, s, n int) A {
+func (prodReducer[T, A, R]) row(acc A, x []T, off, s, n int) A {
 	var a0, a1, a2, a3 A = 1, 1, 1, 1
 	i := 0
 	for ; i+4 <= n; i += 4 {
@@ -106,27 +101,27 @@ func (prodOp[T, A, R]) row(acc A, x []T, off, s, n int) A {
 	return acc * ((a0 * a1) * (a2 * a3))
 }
 
-func (prodOp[T, A, R]) col(acc []A, x []T, off, s int) {
+func (prodReducer[T, A, R]) col(acc []A, x []T, off, s int) {
 	for j := range acc {
 		acc[j] *= A(x[off])
 		off += s
 	}
 }
 
-func (prodOp[T, A, R]) merge(a, b A) A { return a * b }
+func (prodReducer[T, A, R]) merge(a, b A) A { return a * b }
 
-func (prodOp[T, A, R]) finish(acc []A, _ int, out []R) {
+func (prodReducer[T, A, R]) finish(acc []A, _ int, out []R) {
 	for i, a := range acc {
 		out[i] = R(a)
 	}
 }
 
-// csumOp sums (or averages) complex64 in complex128.
-type csumOp struct{ mean bool }
+// csumReducer sums (or averages) complex64 in complex128.
+type csumReducer struct{ mean bool }
 
-func (csumOp) init() complex128 { return 0 }
+func (csumReducer) init() complex128 { return 0 }
 
-func (csumOp) row(acc complex128, x []complex64, off, s, n int) complex128 {
+func (csumReducer) row(acc complex128, x []complex64, off, s, n int) complex128 {
 	for i := 0; i < n; i++ {
 		acc += complex128(x[off])
 		off += s
@@ -134,16 +129,16 @@ func (csumOp) row(acc complex128, x []complex64, off, s, n int) complex128 {
 	return acc
 }
 
-func (csumOp) col(acc []complex128, x []complex64, off, s int) {
+func (csumReducer) col(acc []complex128, x []complex64, off, s int) {
 	for j := range acc {
 		acc[j] += complex128(x[off])
 		off += s
 	}
 }
 
-func (csumOp) merge(a, b complex128) complex128 { return a + b }
+func (csumReducer) merge(a, b complex128) complex128 { return a + b }
 
-func (o csumOp) finish(acc []complex128, count int, out []complex64) {
+func (o csumReducer) finish(acc []complex128, count int, out []complex64) {
 	for i, a := range acc {
 		if o.mean {
 			a /= complex(float64(count), 0)
@@ -152,12 +147,12 @@ func (o csumOp) finish(acc []complex128, count int, out []complex64) {
 	}
 }
 
-// cprodOp multiplies complex64 in complex128.
-type cprodOp struct{}
+// cprodReducer multiplies complex64 in complex128.
+type cprodReducer struct{}
 
-func (cprodOp) init() complex128 { return 1 }
+func (cprodReducer) init() complex128 { return 1 }
 
-func (cprodOp) row(acc complex128, x []complex64, off, s, n int) complex128 {
+func (cprodReducer) row(acc complex128, x []complex64, off, s, n int) complex128 {
 	for i := 0; i < n; i++ {
 		acc *= complex128(x[off])
 		off += s
@@ -165,16 +160,16 @@ func (cprodOp) row(acc complex128, x []complex64, off, s, n int) complex128 {
 	return acc
 }
 
-func (cprodOp) col(acc []complex128, x []complex64, off, s int) {
+func (cprodReducer) col(acc []complex128, x []complex64, off, s int) {
 	for j := range acc {
 		acc[j] *= complex128(x[off])
 		off += s
 	}
 }
 
-func (cprodOp) merge(a, b complex128) complex128 { return a * b }
+func (cprodReducer) merge(a, b complex128) complex128 { return a * b }
 
-func (cprodOp) finish(acc []complex128, _ int, out []complex64) {
+func (cprodReducer) finish(acc []complex128, _ int, out []complex64) {
 	for i, a := range acc {
 		out[i] = complex64(a)
 	}
@@ -209,13 +204,13 @@ func highest[T realNum]() T {
 	return z
 }
 
-// maxOp finds the largest element; Go's max returns NaN when either
+// maxReducer finds the largest element; Go's max returns NaN when either
 // argument is NaN, which is NumPy's max.
-type maxOp[T realNum] struct{}
+type maxReducer[T realNum] struct{}
 
-func (maxOp[T]) init() T { return lowest[T]() }
+func (maxReducer[T]) init() T { return lowest[T]() }
 
-func (maxOp[T]) row(acc T, x []T, off, s, n int) T {
+func (maxReducer[T]) row(acc T, x []T, off, s, n int) T {
 	if s == 1 && n > 0 && haveAVX2 && isF32[T]() {
 		return max(acc, T(maxF32(asF32(x[off:off+n]))))
 	}
@@ -242,23 +237,23 @@ func (maxOp[T]) row(acc T, x []T, off, s, n int) T {
 	return acc
 }
 
-func (maxOp[T]) col(acc []T, x []T, off, s int) {
+func (maxReducer[T]) col(acc []T, x []T, off, s int) {
 	for j := range acc {
 		acc[j] = max(acc[j], x[off])
 		off += s
 	}
 }
 
-func (maxOp[T]) merge(a, b T) T { return max(a, b) }
+func (maxReducer[T]) merge(a, b T) T { return max(a, b) }
 
-func (maxOp[T]) finish(acc []T, _ int, out []T) { copy(out, acc) }
+func (maxReducer[T]) finish(acc []T, _ int, out []T) { copy(out, acc) }
 
-// minOp finds the smallest element, NaN when there is one.
-type minOp[T realNum] struct{}
+// minReducer finds the smallest element, NaN when there is one.
+type minReducer[T realNum] struct{}
 
-func (minOp[T]) init() T { return highest[T]() }
+func (minReducer[T]) init() T { return highest[T]() }
 
-func (minOp[T]) row(acc T, x []T, off, s, n int) T {
+func (minReducer[T]) row(acc T, x []T, off, s, n int) T {
 	if s == 1 {
 		xs := x[off : off+n]
 		m0, m1, m2, m3 := acc, acc, acc, acc
@@ -282,23 +277,23 @@ func (minOp[T]) row(acc T, x []T, off, s, n int) T {
 	return acc
 }
 
-func (minOp[T]) col(acc []T, x []T, off, s int) {
+func (minReducer[T]) col(acc []T, x []T, off, s int) {
 	for j := range acc {
 		acc[j] = min(acc[j], x[off])
 		off += s
 	}
 }
 
-func (minOp[T]) merge(a, b T) T { return min(a, b) }
+func (minReducer[T]) merge(a, b T) T { return min(a, b) }
 
-func (minOp[T]) finish(acc []T, _ int, out []T) { copy(out, acc) }
+func (minReducer[T]) finish(acc []T, _ int, out []T) { copy(out, acc) }
 
-// allOp is true when every element is nonzero (NaN is nonzero).
-type allOp[T number] struct{}
+// allReducer is true when every element is nonzero (NaN is nonzero).
+type allReducer[T number] struct{}
 
-func (allOp[T]) init() bool { return true }
+func (allReducer[T]) init() bool { return true }
 
-func (allOp[T]) row(acc bool, x []T, off, s, n int) bool {
+func (allReducer[T]) row(acc bool, x []T, off, s, n int) bool {
 	if !acc {
 		return false
 	}
@@ -311,23 +306,23 @@ func (allOp[T]) row(acc bool, x []T, off, s, n int) bool {
 	return true
 }
 
-func (allOp[T]) col(acc []bool, x []T, off, s int) {
+func (allReducer[T]) col(acc []bool, x []T, off, s int) {
 	for j := range acc {
 		acc[j] = acc[j] && x[off] != 0
 		off += s
 	}
 }
 
-func (allOp[T]) merge(a, b bool) bool { return a && b }
+func (allReducer[T]) merge(a, b bool) bool { return a && b }
 
-func (allOp[T]) finish(acc []bool, _ int, out []bool) { copy(out, acc) }
+func (allReducer[T]) finish(acc []bool, _ int, out []bool) { copy(out, acc) }
 
-// anyOp is true when some element is nonzero.
-type anyOp[T number] struct{}
+// anyReducer is true when some element is nonzero.
+type anyReducer[T number] struct{}
 
-func (anyOp[T]) init() bool { return false }
+func (anyReducer[T]) init() bool { return false }
 
-func (anyOp[T]) row(acc bool, x []T, off, s, n int) bool {
+func (anyReducer[T]) row(acc bool, x []T, off, s, n int) bool {
 	if acc {
 		return true
 	}
@@ -340,23 +335,23 @@ func (anyOp[T]) row(acc bool, x []T, off, s, n int) bool {
 	return false
 }
 
-func (anyOp[T]) col(acc []bool, x []T, off, s int) {
+func (anyReducer[T]) col(acc []bool, x []T, off, s int) {
 	for j := range acc {
 		acc[j] = acc[j] || x[off] != 0
 		off += s
 	}
 }
 
-func (anyOp[T]) merge(a, b bool) bool { return a || b }
+func (anyReducer[T]) merge(a, b bool) bool { return a || b }
 
-func (anyOp[T]) finish(acc []bool, _ int, out []bool) { copy(out, acc) }
+func (anyReducer[T]) finish(acc []bool, _ int, out []bool) { copy(out, acc) }
 
-// countOp counts the nonzero elements.
-type countOp[T number] struct{}
+// countReducer counts the nonzero elements.
+type countReducer[T number] struct{}
 
-func (countOp[T]) init() int64 { return 0 }
+func (countReducer[T]) init() int64 { return 0 }
 
-func (countOp[T]) row(acc int64, x []T, off, s, n int) int64 {
+func (countReducer[T]) row(acc int64, x []T, off, s, n int) int64 {
 	for i := 0; i < n; i++ {
 		if x[off] != 0 {
 			acc++
@@ -366,7 +361,7 @@ func (countOp[T]) row(acc int64, x []T, off, s, n int) int64 {
 	return acc
 }
 
-func (countOp[T]) col(acc []int64, x []T, off, s int) {
+func (countReducer[T]) col(acc []int64, x []T, off, s int) {
 	for j := range acc {
 		if x[off] != 0 {
 			acc[j]++
@@ -375,9 +370,9 @@ func (countOp[T]) col(acc []int64, x []T, off, s int) {
 	}
 }
 
-func (countOp[T]) merge(a, b int64) int64 { return a + b }
+func (countReducer[T]) merge(a, b int64) int64 { return a + b }
 
-func (countOp[T]) finish(acc []int64, _ int, out []int32) {
+func (countReducer[T]) finish(acc []int64, _ int, out []int32) {
 	for i, a := range acc {
 		out[i] = int32(a)
 	}
@@ -403,16 +398,16 @@ func mergeVar(a, b varAcc) varAcc {
 // squared deviations are summed: two passes over a block that stays cached.
 const varBlock = 256
 
-// varOp computes the variance (or the standard deviation) with divisor
+// varReducer computes the variance (or the standard deviation) with divisor
 // N - ddof, in float64.
-type varOp[T realNum, R float32 | float64] struct {
+type varReducer[T realNum, R float32 | float64] struct {
 	ddof int
 	std  bool
 }
 
-func (varOp[T, R]) init() varAcc { return varAcc{} }
+func (varReducer[T, R]) init() varAcc { return varAcc{} }
 
-func (varOp[T, R]) row(acc varAcc, x []T, off, s, n int) varAcc {
+func (varReducer[T, R]) row(acc varAcc, x []T, off, s, n int) varAcc {
 	for n > 0 {
 		k := min(n, varBlock)
 		var sum float64
@@ -435,7 +430,7 @@ func (varOp[T, R]) row(acc varAcc, x []T, off, s, n int) varAcc {
 	return acc
 }
 
-func (varOp[T, R]) col(acc []varAcc, x []T, off, s int) {
+func (varReducer[T, R]) col(acc []varAcc, x []T, off, s int) {
 	// Welford's update: every accumulator of the tile has the same count.
 	n := acc[0].n + 1
 	inv := 1 / n
@@ -450,9 +445,9 @@ func (varOp[T, R]) col(acc []varAcc, x []T, off, s int) {
 	}
 }
 
-func (varOp[T, R]) merge(a, b varAcc) varAcc { return mergeVar(a, b) }
+func (varReducer[T, R]) merge(a, b varAcc) varAcc { return mergeVar(a, b) }
 
-func (o varOp[T, R]) finish(acc []varAcc, count int, out []R) {
+func (o varReducer[T, R]) finish(acc []varAcc, count int, out []R) {
 	div := max(float64(count-o.ddof), 0)
 	for i, a := range acc {
 		v := a.m2 / div
@@ -480,13 +475,13 @@ func mergeLSE(a, b lseAcc) lseAcc {
 	return lseAcc{a.m, a.s + b.s*math.Exp(b.m-a.m)}
 }
 
-// lseOp computes log(sum(exp(x))) stably: the maximum of each block of a
+// lseReducer computes log(sum(exp(x))) stably: the maximum of each block of a
 // run first, then the sum of exp(x - max) with the block in cache.
-type lseOp[T float32 | float64] struct{}
+type lseReducer[T float32 | float64] struct{}
 
-func (lseOp[T]) init() lseAcc { return lseAcc{math.Inf(-1), 0} }
+func (lseReducer[T]) init() lseAcc { return lseAcc{math.Inf(-1), 0} }
 
-func (lseOp[T]) row(acc lseAcc, x []T, off, s, n int) lseAcc {
+func (lseReducer[T]) row(acc lseAcc, x []T, off, s, n int) lseAcc {
 	for n > 0 {
 		k := min(n, varBlock)
 		m := T(math.Inf(-1))
@@ -517,7 +512,7 @@ func (lseOp[T]) row(acc lseAcc, x []T, off, s, n int) lseAcc {
 	return acc
 }
 
-func (lseOp[T]) col(acc []lseAcc, x []T, off, s int) {
+func (lseReducer[T]) col(acc []lseAcc, x []T, off, s int) {
 	for j := range acc {
 		v := float64(x[off])
 		b := lseAcc{v, 1}
@@ -529,9 +524,9 @@ func (lseOp[T]) col(acc []lseAcc, x []T, off, s int) {
 	}
 }
 
-func (lseOp[T]) merge(a, b lseAcc) lseAcc { return mergeLSE(a, b) }
+func (lseReducer[T]) merge(a, b lseAcc) lseAcc { return mergeLSE(a, b) }
 
-func (lseOp[T]) finish(acc []lseAcc, _ int, out []T) {
+func (lseReducer[T]) finish(acc []lseAcc, _ int, out []T) {
 	for i, a := range acc {
 		if a.m != a.m || math.IsInf(a.m, 0) {
 			out[i] = T(a.m)
@@ -563,16 +558,16 @@ func mergeCVar(a, b cvarAcc) cvarAcc {
 
 func sqAbs(c complex128) float64 { return real(c)*real(c) + imag(c)*imag(c) }
 
-// cvarOp computes the variance (or standard deviation) of complex64: the
+// cvarReducer computes the variance (or standard deviation) of complex64: the
 // mean squared magnitude of the deviations, as a float32.
-type cvarOp struct {
+type cvarReducer struct {
 	ddof int
 	std  bool
 }
 
-func (cvarOp) init() cvarAcc { return cvarAcc{} }
+func (cvarReducer) init() cvarAcc { return cvarAcc{} }
 
-func (cvarOp) row(acc cvarAcc, x []complex64, off, s, n int) cvarAcc {
+func (cvarReducer) row(acc cvarAcc, x []complex64, off, s, n int) cvarAcc {
 	for n > 0 {
 		k := min(n, varBlock)
 		var sum complex128
@@ -594,16 +589,16 @@ func (cvarOp) row(acc cvarAcc, x []complex64, off, s, n int) cvarAcc {
 	return acc
 }
 
-func (cvarOp) col(acc []cvarAcc, x []complex64, off, s int) {
+func (cvarReducer) col(acc []cvarAcc, x []complex64, off, s int) {
 	for j := range acc {
 		acc[j] = mergeCVar(acc[j], cvarAcc{1, complex128(x[off]), 0})
 		off += s
 	}
 }
 
-func (cvarOp) merge(a, b cvarAcc) cvarAcc { return mergeCVar(a, b) }
+func (cvarReducer) merge(a, b cvarAcc) cvarAcc { return mergeCVar(a, b) }
 
-func (o cvarOp) finish(acc []cvarAcc, count int, out []float32) {
+func (o cvarReducer) finish(acc []cvarAcc, count int, out []float32) {
 	div := max(float64(count-o.ddof), 0)
 	for i, a := range acc {
 		v := a.m2 / div

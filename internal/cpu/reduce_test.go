@@ -125,14 +125,14 @@ func testSumKernels(t *testing.T) {
 			x[i] = float32(i) * 0.25
 			want += float64(x[i])
 		}
-		if got := (sumOp[float32, float64, float32]{}).row(1, x, 0, 1, n); got != want+1 {
+		if got := (sumReducer[float32, float64, float32]{}).row(1, x, 0, 1, n); got != want+1 {
 			t.Fatalf("row n=%d: %v, want %v", n, got, want+1)
 		}
 		acc := make([]float64, n)
 		for i := range acc {
 			acc[i] = 1
 		}
-		(sumOp[float32, float64, float32]{}).col(acc, x, 0, 1)
+		(sumReducer[float32, float64, float32]{}).col(acc, x, 0, 1)
 		for i := range acc {
 			if acc[i] != 1+float64(x[i]) {
 				t.Fatalf("col n=%d: %v", n, acc)
