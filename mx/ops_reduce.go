@@ -9,10 +9,10 @@ import (
 // Reductions take their axes as options, the same way for every one of
 // them:
 //
-//	mx.Sum(a)                          // over every axis: a 0-d array
-//	mx.Sum(a, mx.Axis(-1))             // over the last axis
+//	mx.Sum(a)                             // over every axis: a 0-d array
+//	mx.Sum(a, mx.Axis(-1))                // over the last axis
 //	mx.Sum(a, mx.Axes(0, 2), mx.KeepDims) // over two axes, kept with size one
-//	mx.Sum(a, mx.Axes())               // over no axis: a, in the result type
+//	mx.Sum(a, mx.Axes())                  // over no axis: a, in the result type
 //
 // Negative axes count from the end. An axis out of range or given twice
 // panics with *Error.
@@ -183,9 +183,9 @@ func sumType(d Dtype) Dtype {
 // mx.Axes; all of them when none is given), removing those axes unless
 // mx.KeepDims is given. Bool, int8, int16 and int32 sum to int32, uint8,
 // uint16 and uint32 to uint32 (wrapping on overflow as MLX does); 64-bit
-// integers, floats and complex64 keep their type. Float16 and bfloat16 add
-// in float32 and float32 in float64. A sum over no elements is 0. It panics
-// with *Error for an axis out of range or given twice.
+// integers, floats and complex64 keep their type. Floats add in float64,
+// complex64 in complex128. A sum over no elements is 0. It panics with
+// *Error for an axis out of range or given twice.
 func Sum(a *Array, opts ...Option) *Array {
 	return reduce(core.ReduceSum, a, opts, sumType(dtypeOf("sum", a)), reduceOpts)
 }

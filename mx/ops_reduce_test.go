@@ -713,6 +713,10 @@ func TestReduceShapes(t *testing.T) {
 		{Median(a, Axes(0, 2)), []int{3}, Float32},
 		{CountNonzero(a, Axis(2)), []int{2, 3}, Int32},
 		{All(a, Axis(0), KeepDims), []int{1, 3, 4}, Bool},
+		{Argmax(testZeros([]int{0, 3}), Axis(1)), []int{0}, Uint32},
+		{Max(testZeros([]int{0, 3}), Axis(1)), []int{0}, Float32},
+		{Median(testZeros([]int{2, 0}), Axis(0)), []int{0}, Float32},
+		{Var(testZeros([]int{0, 3}), Axis(0), KeepDims), []int{1, 3}, Float32},
 	}
 	for i, c := range cases {
 		if !slices.Equal(c.got.Shape(), c.want) || c.got.Dtype() != c.dt {

@@ -3,6 +3,7 @@ package cpu
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -146,5 +147,32 @@ func testSumKernels(t *testing.T) {
 				t.Fatalf("scale n=%d", n)
 			}
 		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	inputs := [][]float64{{}, {1}, {2, 1}, {3, 3, 3, 3}, {-0.0, 0, 1}}
+	for n := 1; n < 300; n += 7 {
+		sorted, rev, dup, rnd := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range sorted {
+			sorted[i], rev[i], dup[i], rnd[i] = float64(i), float64(n-i), float64(i%3), r.NormFloat64()
+		}
+		inputs = append(inputs, sorted, rev, dup, rnd)
+	}
+	for _, v := range inputs {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		want := math.NaN()
+		if n := len(s); n > 0 {
+			want = (s[(n-1)/2] + s[n/2]) / 2
+		}
+		got := median(slices.Clone(v))
+		if got != want && !(got != got && want != want) {
+			t.Fatalf("median(%v) = %v, want %v", v, got, want)
+		}
+	}
+	if got := median([]float64{1, math.NaN(), 2}); got == got {
+		t.Fatalf("median with NaN = %v", got)
 	}
 }
