@@ -435,6 +435,24 @@ func addSpecialReduceRows() {
 		}
 	}
 
+	// Special values in column order: a [5, 24] array over axis 0, with a
+	// NaN, +Inf and -Inf in some columns, and a column all -Inf.
+	sv := make([]float64, 5*24)
+	for i := range sv {
+		sv[i] = float64(i%11) - 4
+	}
+	sv[2*24+3], sv[4*24+9], sv[0*24+17], sv[3*24+17] = nan, inf, -inf, nan
+	for r := 0; r < 5; r++ {
+		sv[r*24+20] = -inf
+	}
+	for _, dt := range []Dtype{Float32, Float64} {
+		in := AsType(NewArray(sv, 5, 24), dt)
+		for _, op := range redOps {
+			addCases(reduceRow(op, fmt.Sprintf("special-cols/%v/axis0", dt), in, []int{0}, false, Axis(0)))
+		}
+		addCases(softmaxRow(fmt.Sprintf("special-cols/%v/axis0", dt), in, []int{0}, Axis(0)))
+	}
+
 	// Strided views of a [6, 8] float32 base (and of its int32 copy).
 	base := testInput("sum", []int{6, 8}, Float32, 99)
 	ibase := testInput("sum", []int{6, 8}, Int32, 98)

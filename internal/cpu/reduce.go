@@ -333,7 +333,14 @@ func reduceTyped(op core.ReduceOp, axes []int, ddof int, in, out core.View) erro
 			return nil
 		}
 	case core.ReduceLogSumExp:
+		colOrder := p.col && p.ks == 1 && p.nOut > 0
 		switch {
+		case colOrder && in.Dtype == core.Float32 && out.Dtype == core.Float32:
+			lseCols(p, core.All[float32](in), outSlice[float32](out))
+			return nil
+		case colOrder && in.Dtype == core.Float64 && out.Dtype == core.Float64:
+			lseCols(p, core.All[float64](in), outSlice[float64](out))
+			return nil
 		case in.Dtype == core.Float32 && out.Dtype == core.Float32:
 			runReduce[float32, lseAcc, float32](lseReducer[float32]{}, p, core.All[float32](in), outSlice[float32](out))
 			return nil

@@ -23,3 +23,9 @@ func expSubF32AVX2(x, y []float32, m float32) float32
 
 //go:noescape
 func sumExpSubF32AVX2(x []float32, m float32) float32
+
+//go:noescape
+func colMaxF32AVX2(m, x []float32)
+
+//go:noescape
+func colExpSubF32AVX2(x, m, y, s []float32)

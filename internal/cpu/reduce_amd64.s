@@ -219,3 +219,60 @@ sumexpdone:
 	VZEROUPPER
 	MOVSS        X8, ret+32(FP)
 	RET
+
+// func colMaxF32AVX2(m, x []float32)
+// m[j] = max(m[j], x[j]), NaN once either is NaN; len(m) is a multiple of 8.
+// VMAXPS returns its second source (here m) when either is NaN, which keeps
+// a NaN of m; a NaN of x is ORed in as all ones (a NaN).
+TEXT ·colMaxF32AVX2(SB), NOSPLIT, $0-48
+	MOVQ m_base+0(FP), DI
+	MOVQ m_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	SHRQ $3, CX
+	JZ   colmaxdone
+
+colmaxloop:
+	VMOVUPS 0(SI), Y1
+	VMOVUPS 0(DI), Y0
+	VMAXPS  Y0, Y1, Y2
+	VCMPPS  $3, Y1, Y1, Y3
+	VORPS   Y3, Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     colmaxloop
+
+colmaxdone:
+	VZEROUPPER
+	RET
+
+// func colExpSubF32AVX2(x, m, y, s []float32)
+// y[j] = exp(x[j] - m[j]) and s[j] += y[j]; len(x) is a multiple of 8 and
+// every x[j] - m[j] is at most zero or NaN.
+TEXT ·colExpSubF32AVX2(SB), NOSPLIT, $0-96
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ m_base+24(FP), BX
+	MOVQ y_base+48(FP), DI
+	MOVQ s_base+72(FP), R8
+	EXPSETUP
+	SHRQ $3, CX
+	JZ   colexpdone
+
+colexploop:
+	VMOVUPS 0(BX), Y0
+	EXPSUB
+	VMOVUPS Y13, 0(DI)
+	VADDPS  0(R8), Y13, Y14
+	VMOVUPS Y14, 0(R8)
+	ADDQ    $32, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	ADDQ    $32, R8
+	DECQ    CX
+	JNZ     colexploop
+
+colexpdone:
+	VZEROUPPER
+	RET

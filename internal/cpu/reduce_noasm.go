@@ -11,3 +11,5 @@ func maxF32AVX2([]float32) (float32, bool)            { panic("unreachable") }
 func scaleF32AVX2([]float32, float32)                 { panic("unreachable") }
 func expSubF32AVX2(_, _ []float32, _ float32) float32 { panic("unreachable") }
 func sumExpSubF32AVX2([]float32, float32) float32     { panic("unreachable") }
+func colMaxF32AVX2(_, _ []float32)                    { panic("unreachable") }
+func colExpSubF32AVX2(_, _, _, _ []float32)           { panic("unreachable") }

@@ -116,3 +116,45 @@ func scaleF32(y []float32, s float32) {
 		y[i] *= s
 	}
 }
+
+// colMax sets m[j] = max(m[j], x[j]) for every j of m, NaN once either is.
+func colMax[T float32 | float64](m, x []T) {
+	x = x[:len(m)]
+	n := 0
+	if haveAVX2 && isF32[T]() {
+		n = len(m) &^ 7
+		if n > 0 {
+			colMaxF32AVX2(asF32(m[:n]), asF32(x[:n]))
+		}
+	}
+	for j := n; j < len(m); j++ {
+		m[j] = max(m[j], x[j])
+	}
+}
+
+// colExpSub sets y[j] = exp(x[j] - m[j]) and adds it to s[j], for every j
+// of x; m[j] is the maximum of its column (or NaN, or infinite).
+func colExpSub[T float32 | float64](x, m, y, s []T) {
+	if isF32[T]() {
+		x, m, y, s := asF32(x), asF32(m), asF32(y), asF32(s)
+		n := 0
+		if haveAVX2 {
+			n = len(x) &^ 7
+			if n > 0 {
+				colExpSubF32AVX2(x[:n], m[:n], y[:n], s[:n])
+			}
+		}
+		for j := n; j < len(x); j++ {
+			e := exp32(x[j] - m[j])
+			y[j] = e
+			s[j] += e
+		}
+		return
+	}
+	x64, m64, y64, s64 := asF64(x), asF64(m), asF64(y), asF64(s)
+	for j := range x64 {
+		e := math.Exp(x64[j] - m64[j])
+		y64[j] = e
+		s64[j] += e
+	}
+}

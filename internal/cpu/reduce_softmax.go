@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"math"
+	"runtime"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -182,12 +183,17 @@ func (*backend) Softmax(axes []int, in, out core.View) error {
 
 // softmaxRun applies rowFn to every group of elements that the reduced
 // layout red spans, one group per element of kept. Packed groups are done
-// in place; others are gathered into a buffer and scattered back.
+// in place; groups across packed columns in column order; others are
+// gathered into a buffer and scattered back.
 func softmaxRun[T float32 | float64](kept, red layout, x, y []T, rowFn func(x, y []T)) {
 	g := red.size()
-	_, kst := kept.inner()
+	kn, kst := kept.inner()
 	_, rst := red.inner()
 	packed := len(red.shape) == 1 && rst[0] == 1 && rst[1] == 1
+	if !packed && g > 1 && kn >= 8 && kst[0] == 1 && kst[1] == 1 {
+		softmaxCols(kept, red, x, y)
+		return
+	}
 	parallelFor(kept.size(), 8*g, func(lo, hi int) {
 		var buf []T
 		if !packed {
@@ -221,6 +227,132 @@ func softmaxRun[T float32 | float64](kept, red layout, x, y []T, rowFn func(x, y
 				}
 				bi += kst[0]
 				bo += kst[1]
+			}
+		})
+	})
+}
+
+// colWidth is the number of columns a tile of the column-order softmax and
+// logsumexp holds, for g reduced elements over kn columns: about 4 MiB of
+// float32 input, so that the three passes over a tile find it in cache,
+// but at least 128 columns (rows of a tile a power of two apart fall in the
+// same cache sets, so narrow tiles thrash), few enough for every core to
+// get a tile, and whole vectors.
+func colWidth(g, kn int) int {
+	w := min(max((1<<20)/max(g, 1), 128), 4096)
+	if workers := runtime.GOMAXPROCS(0); (kn+w-1)/w < workers {
+		w = (kn + workers - 1) / workers
+	}
+	return max((w+7)&^7, 8)
+}
+
+// colTiles calls fn for the tiles of columns of work items [lo, hi) of a
+// kept layout whose innermost dimension holds the columns: the column
+// offsets for each operand of kept and the tile's width.
+func colTiles(kept *layout, w, lo, hi int, fn func(base []int, j0, ww int)) {
+	last := len(kept.shape) - 1
+	kn := kept.shape[last]
+	outer := layout{shape: kept.shape[:last], strides: make([][]int, len(kept.strides)), offsets: kept.offsets}
+	for k := range kept.strides {
+		outer.strides[k] = kept.strides[k][:last]
+	}
+	nt := (kn + w - 1) / w
+	base := make([]int, len(kept.offsets))
+	for it := lo; it < hi; it++ {
+		o, t := it/nt, it%nt
+		j0 := t * w
+		for k := range base {
+			base[k] = offsetOf(&outer, k, o) + j0
+		}
+		fn(base, o*kn+j0, min(w, kn-j0))
+	}
+}
+
+// colItems is the number of tiles of width w of a kept layout.
+func colItems(kept *layout, w int) int {
+	kn := kept.shape[len(kept.shape)-1]
+	return kept.size() / kn * ((kn + w - 1) / w)
+}
+
+// softmaxCols is softmax in column order, for a kept layout whose innermost
+// dimension is packed in both the input and the output: for each tile of
+// columns, the maxima over the reduced rows, then the exponentials and
+// their sums, then the scaling.
+func softmaxCols[T float32 | float64](kept, red layout, x, y []T) {
+	g := red.size()
+	w := colWidth(g, kept.shape[len(kept.shape)-1])
+	_, rst := red.inner()
+	parallelFor(colItems(&kept, w), w*g*8, func(lo, hi int) {
+		m, s := make([]T, w), make([]T, w)
+		colTiles(&kept, w, lo, hi, func(base []int, _, ww int) {
+			mm, ss := m[:ww], s[:ww]
+			for j := range mm {
+				mm[j], ss[j] = T(math.Inf(-1)), 0
+			}
+			red.rows(0, g, func(ro []int, n int) {
+				p := base[0] + ro[0]
+				for i := 0; i < n; i++ {
+					colMax(mm, x[p:p+ww])
+					p += rst[0]
+				}
+			})
+			red.rows(0, g, func(ro []int, n int) {
+				p, q := base[0]+ro[0], base[1]+ro[1]
+				for i := 0; i < n; i++ {
+					colExpSub(x[p:p+ww], mm, y[q:q+ww], ss)
+					p += rst[0]
+					q += rst[1]
+				}
+			})
+			for j := range ss {
+				ss[j] = 1 / ss[j]
+			}
+			red.rows(0, g, func(ro []int, n int) {
+				q := base[1] + ro[1]
+				for i := 0; i < n; i++ {
+					yq := y[q : q+ww]
+					for j := range yq {
+						yq[j] *= ss[j]
+					}
+					q += rst[1]
+				}
+			})
+		})
+	})
+}
+
+// lseCols is logsumexp in column order for a plan whose innermost kept
+// dimension is packed, as softmaxCols computes its maxima and sums.
+func lseCols[T float32 | float64](p *reducePlan, x, out []T) {
+	w := colWidth(p.nRed, p.kn)
+	parallelFor(colItems(&p.kept, w), w*p.nRed*8, func(lo, hi int) {
+		m, s, y := make([]T, w), make([]T, w), make([]T, w)
+		colTiles(&p.kept, w, lo, hi, func(base []int, first, ww int) {
+			mm, ss := m[:ww], s[:ww]
+			for j := range mm {
+				mm[j], ss[j] = T(math.Inf(-1)), 0
+			}
+			p.red.rows(0, p.nRed, func(ro []int, n int) {
+				q := base[0] + ro[0]
+				for i := 0; i < n; i++ {
+					colMax(mm, x[q:q+ww])
+					q += p.rs
+				}
+			})
+			p.red.rows(0, p.nRed, func(ro []int, n int) {
+				q := base[0] + ro[0]
+				for i := 0; i < n; i++ {
+					colExpSub(x[q:q+ww], mm, y[:ww], ss)
+					q += p.rs
+				}
+			})
+			o := out[first : first+ww]
+			for j, mj := range mm {
+				if mj != mj || math.IsInf(float64(mj), 0) {
+					o[j] = mj
+				} else {
+					o[j] = mj + T(math.Log(float64(ss[j])))
+				}
 			}
 		})
 	})

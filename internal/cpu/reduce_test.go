@@ -176,3 +176,39 @@ func TestMedian(t *testing.T) {
 		t.Fatalf("median with NaN = %v", got)
 	}
 }
+
+func TestColKernels(t *testing.T) { bothPaths(t, testColKernels) }
+
+func testColKernels(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for n := 0; n < 40; n++ {
+		m, x := make([]float32, n), make([]float32, n)
+		for j := range m {
+			m[j], x[j] = float32(j%5), float32(j%7)-1
+		}
+		if n > 3 {
+			m[1], x[2], x[3] = nan, nan, -inf
+		}
+		want := make([]float32, n)
+		for j := range want {
+			want[j] = max(m[j], x[j])
+		}
+		colMax(m, x)
+		for j := range m {
+			if m[j] != want[j] && !(m[j] != m[j] && want[j] != want[j]) {
+				t.Fatalf("colMax n=%d j=%d: %v, want %v", n, j, m[j], want[j])
+			}
+		}
+		y, s := make([]float32, n), make([]float32, n)
+		for j := range s {
+			s[j] = 1
+		}
+		colExpSub(x, m, y, s)
+		for j := range y {
+			e := exp32(x[j] - m[j])
+			if (y[j] == y[j]) != (e == e) || y[j] == y[j] && ulps(y[j], e) > 2 || s[j] != 1+y[j] && s[j] == s[j] {
+				t.Fatalf("colExpSub n=%d j=%d: %v (sum %v), want %v", n, j, y[j], s[j], e)
+			}
+		}
+	}
+}
