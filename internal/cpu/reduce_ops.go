@@ -238,6 +238,10 @@ func (maxReducer[T]) row(acc T, x []T, off, s, n int) T {
 }
 
 func (maxReducer[T]) col(acc []T, x []T, off, s int) {
+	if s == 1 && haveAVX2 && isF32[T]() {
+		colMax(asF32(acc), asF32(x[off:off+len(acc)]))
+		return
+	}
 	for j := range acc {
 		acc[j] = max(acc[j], x[off])
 		off += s
