@@ -126,17 +126,17 @@ scaledone:
 	RET
 
 // EXPSUB computes Y13 = exp(x - m) for the 8 floats at 0(SI), with the
-// constants loaded by EXPSETUP and m in Y0; d is kept in Y9. The method is exp32's:
+// constants loaded by EXPSETUP and m in Y0; d is kept in Y9. The method is fastExp32's:
 // k = round(d*log2(e)), r = d - k*ln(2), a polynomial for e**r, 2**k from
 // the exponent bits, and zero below the smallest normal result.
 #define EXPSETUP \
-	VBROADCASTSS ·expConst+0(SB), Y1; \
-	VBROADCASTSS ·expConst+4(SB), Y2; \
-	VBROADCASTSS ·expConst+8(SB), Y3; \
-	VBROADCASTSS ·expConst+12(SB), Y4; \
-	VBROADCASTSS ·expConst+16(SB), Y5; \
-	VBROADCASTSS ·expConst+20(SB), Y6; \
-	VBROADCASTSS ·expConst+24(SB), Y7
+	VBROADCASTSS ·expConstVec+0(SB), Y1; \
+	VBROADCASTSS ·expConstVec+4(SB), Y2; \
+	VBROADCASTSS ·expConstVec+8(SB), Y3; \
+	VBROADCASTSS ·expConstVec+12(SB), Y4; \
+	VBROADCASTSS ·expConstVec+16(SB), Y5; \
+	VBROADCASTSS ·expConstVec+20(SB), Y6; \
+	VBROADCASTSS ·expConstVec+24(SB), Y7
 
 #define EXPSUB \
 	VMOVUPS     0(SI), Y9; \
@@ -147,12 +147,12 @@ scaledone:
 	VMOVAPS     Y9, Y12; \
 	VFNMADD231PS Y3, Y11, Y12; \
 	VFMADD231PS Y4, Y11, Y12; \
-	VMOVUPS     ·expPoly+0(SB), Y13; \
-	VFMADD213PS ·expPoly+32(SB), Y12, Y13; \
-	VFMADD213PS ·expPoly+64(SB), Y12, Y13; \
-	VFMADD213PS ·expPoly+96(SB), Y12, Y13; \
-	VFMADD213PS ·expPoly+128(SB), Y12, Y13; \
-	VFMADD213PS ·expPoly+160(SB), Y12, Y13; \
+	VMOVUPS     ·expPolyVec+0(SB), Y13; \
+	VFMADD213PS ·expPolyVec+32(SB), Y12, Y13; \
+	VFMADD213PS ·expPolyVec+64(SB), Y12, Y13; \
+	VFMADD213PS ·expPolyVec+96(SB), Y12, Y13; \
+	VFMADD213PS ·expPolyVec+128(SB), Y12, Y13; \
+	VFMADD213PS ·expPolyVec+160(SB), Y12, Y13; \
 	VMULPS      Y12, Y12, Y14; \
 	VFMADD213PS Y12, Y14, Y13; \
 	VADDPS      Y5, Y13, Y13; \

@@ -9,23 +9,23 @@ import (
 // the longest prefix it handles when the machine has AVX2 and FMA, and Go
 // code on the rest.
 
-// expConst and expPoly hold exp32's constants for the vector kernels:
+// expConstVec and expPolyVec hold fastExp32's constants for the vector kernels:
 // log2(e), 1.5*2**23, the two parts of ln(2), 1, expLo, and the bits of
 // 1.5*2**23 less the exponent bias; then the polynomial's coefficients,
 // each repeated over a vector.
 var (
-	expConst [8]uint32
-	expPoly  [6][8]float32
+	expConstVec [8]uint32
+	expPolyVec  [6][8]float32
 )
 
 func init() {
 	for i, c := range []float32{1.442695, 12582912, 0.693359375, 2.12194440e-4, 1, expLo} {
-		expConst[i] = math.Float32bits(c)
+		expConstVec[i] = math.Float32bits(c)
 	}
-	expConst[6] = 0x4b400000 - 127
+	expConstVec[6] = 0x4b400000 - 127
 	for i, c := range []float32{1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1} {
-		for j := range expPoly[i] {
-			expPoly[i][j] = c
+		for j := range expPolyVec[i] {
+			expPolyVec[i][j] = c
 		}
 	}
 }
@@ -145,7 +145,7 @@ func colExpSub[T float32 | float64](x, m, y, s []T) {
 			}
 		}
 		for j := n; j < len(x); j++ {
-			e := exp32(x[j] - m[j])
+			e := fastExp32(x[j] - m[j])
 			y[j] = e
 			s[j] += e
 		}

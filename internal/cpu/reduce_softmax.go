@@ -7,11 +7,11 @@ import (
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// exp32 returns e**x in float32, within two units in the last place: x is
+// fastExp32 returns e**x in float32, within two units in the last place: x is
 // split into k*ln2 + r with |r| <= ln2/2, e**r comes from a polynomial
 // (Cephes' minimax coefficients) and 2**k from the exponent bits. Results
 // below the smallest normal number flush to zero.
-func exp32(x float32) float32 {
+func fastExp32(x float32) float32 {
 	switch {
 	case !(x > -87.33654): // also NaN
 		if x != x {
@@ -36,7 +36,7 @@ const expLo = -87.33654
 
 // expSub32Go writes exp(x[i] - m) into y[i] and returns their sum. m must
 // be the maximum of x (or NaN, or an infinity): every x[i] - m is then at
-// most zero or NaN, which is the range that the inlined exp32 below assumes.
+// most zero or NaN, which is the range that the inlined fastExp32 below assumes.
 func expSub32Go(x, y []float32, m float32) float32 {
 	y = y[:len(x)]
 	var s float32
@@ -86,7 +86,7 @@ func sumExp[T float32 | float64](x []T, off, s, n int, m T) float64 {
 		}
 		var sum float32
 		for i := 0; i < n; i++ {
-			sum += exp32(xs[off] - float32(m))
+			sum += fastExp32(xs[off] - float32(m))
 			off += s
 		}
 		return float64(sum)
