@@ -13,7 +13,7 @@ type Option interface {
 	apply(*options)
 }
 
-type optionKind uint16
+type optionKind uint32
 
 const (
 	optStream optionKind = 1 << iota
