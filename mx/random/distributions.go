@@ -286,8 +286,8 @@ func Randint(low, high any, shape []int, opts ...mx.Option) *mx.Array {
 // TruncatedNormal returns samples of the given shape from the standard
 // normal distribution cut to [lower, upper] (Go numbers or arrays that
 // broadcast to shape; nil shape means their broadcast shape), of type
-// float32 or the Dtype option, a real floating type. Where upper < lower
-// the samples are lower... as MLX clips them to the bounds.
+// float32 or the Dtype option, a real floating type. The samples are
+// clipped to the bounds, so where upper < lower every sample is lower.
 //
 // It panics with *mx.Error for a dtype that is not floating, bounds that do
 // not broadcast to shape, a negative dimension, or a bad key.
@@ -364,4 +364,72 @@ func Laplace(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
 		out = mx.Add(locA, out, s)
 	}
 	return out
+}
+
+// Categorical returns samples from the categorical distributions whose
+// unnormalized log-probabilities lie along an axis of logits (the mx.Axis
+// option; default -1): each sample is the index of a category, as uint32.
+// shape is the shape of the samples; it must broadcast with logits' shape
+// without that axis, and nil means that shape (one sample per
+// distribution). It panics with *mx.Error on a bad axis or shape, or a bad
+// key.
+func Categorical(logits *mx.Array, shape []int, opts ...mx.Option) *mx.Array {
+	const op = "categorical"
+	o := parse(op, opts, allowAxis)
+	if logits == nil {
+		panic(errorf(op, "nil logits"))
+	}
+	axis := categoricalAxis(op, logits, o)
+	reduced := slices.Delete(slices.Clone(logits.Shape()), axis, axis+1)
+	shape = shapeArg(op, shape, reduced)
+	if !slices.Equal(broadcast(op, shape, reduced), shape) {
+		panic(errorf(op, "the sample shape %v does not broadcast with the shape of the logits without axis %d, %v", shape, axis, reduced))
+	}
+	return categorical(logits, axis, shape, keyOf(o), o.Stream)
+}
+
+// CategoricalSamples returns num samples from each of the categorical
+// distributions along an axis of logits (the mx.Axis option; default -1),
+// as uint32 indices: the shape is that of logits without the axis,
+// followed by num. It panics with *mx.Error on a bad axis, negative num, or
+// a bad key.
+func CategoricalSamples(logits *mx.Array, num int, opts ...mx.Option) *mx.Array {
+	const op = "categorical"
+	o := parse(op, opts, allowAxis)
+	if logits == nil {
+		panic(errorf(op, "nil logits"))
+	}
+	if num < 0 {
+		panic(errorf(op, "number of samples must be non-negative, got %d", num))
+	}
+	axis := categoricalAxis(op, logits, o)
+	x := mx.ExpandDims(logits, -1, o.Stream)
+	shape := slices.Delete(slices.Clone(x.Shape()), axis, axis+1)
+	shape[len(shape)-1] = num
+	return categorical(x, axis, shape, keyOf(o), o.Stream)
+}
+
+func categoricalAxis(op string, logits *mx.Array, o mx.Options) int {
+	axis := -1
+	if o.HasAxes {
+		axis = o.Axes[0]
+	}
+	nd := logits.Ndim()
+	if axis < -nd || axis >= nd {
+		panic(errorf(op, "axis %d is out of bounds for logits of dimension %d", axis, nd))
+	}
+	if axis < 0 {
+		axis += nd
+	}
+	return axis
+}
+
+// categorical draws with the Gumbel-max trick: the argmax over the axis of
+// logits plus Gumbel noise.
+func categorical(logits *mx.Array, axis int, shape []int, key *mx.Array, s mx.Stream) *mx.Array {
+	gshape := slices.Clone(shape)
+	off := axis + len(shape) - logits.Ndim() + 1
+	gshape = slices.Insert(gshape, off, logits.Dim(axis))
+	g := gumbel("categorical", gshape, mx.Float32, key, s)
+	return mx.Argmax(mx.Add(g, logits, s), mx.Axis(off), s)
 }

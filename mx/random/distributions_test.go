@@ -300,3 +300,44 @@ func TestMoreDistributionErrors(t *testing.T) {
 	expectError(t, "gumbel", func() { Gumbel(nil, mx.Uint8) })
 	expectError(t, "laplace", func() { Laplace(0, 1, nil, mx.Complex64) })
 }
+func TestCategorical(t *testing.T) {
+	logits := mx.Zeros([]int{10, 20})
+	checkShapeDtype(t, "axis -1", Categorical(logits, nil), []int{10}, mx.Uint32)
+	checkShapeDtype(t, "axis 0", Categorical(logits, nil, mx.Axis(0)), []int{20}, mx.Uint32)
+	out := Categorical(logits, []int{5, 20}, mx.Axis(0))
+	checkShapeDtype(t, "shape", out, []int{5, 20}, mx.Uint32)
+	for _, x := range mx.ToSlice[int64](out) {
+		if x < 0 || x >= 10 {
+			t.Fatalf("category %d out of range", x)
+		}
+	}
+	checkShapeDtype(t, "samples", CategoricalSamples(logits, 7, mx.Axis(1)), []int{10, 7}, mx.Uint32)
+	checkShapeDtype(t, "samples axis 0", CategoricalSamples(logits, 7, mx.Axis(0)), []int{20, 7}, mx.Uint32)
+	one := mx.Zeros([]int{20})
+	checkShapeDtype(t, "1-d samples", CategoricalSamples(one, 7), []int{7}, mx.Uint32)
+	checkShapeDtype(t, "1-d zero samples", CategoricalSamples(one, 0), []int{0}, mx.Uint32)
+	checkShapeDtype(t, "1-d shape", Categorical(one, []int{5, 3}), []int{5, 3}, mx.Uint32)
+	// Frequencies follow the probabilities.
+	p := []float64{0.2, 0.3, 0.5}
+	lp := mx.NewArray([]float32{float32(math.Log(p[0])), float32(math.Log(p[1])), float32(math.Log(p[2]))})
+	counts := make([]float64, 3)
+	n := 60000
+	for _, x := range mx.ToSlice[int64](CategoricalSamples(lp, n, mx.WithKey(Key(11)))) {
+		counts[x]++
+	}
+	for i := range p {
+		if math.Abs(counts[i]/float64(n)-p[i]) > 0.01 {
+			t.Errorf("category %d drawn %.3f of the time, want %v", i, counts[i]/float64(n), p[i])
+		}
+	}
+}
+
+func TestCategoricalErrors(t *testing.T) {
+	z33 := mx.Zeros([]int{3, 3})
+	expectError(t, "categorical", func() { Categorical(z33, nil, mx.Axis(2)) })
+	expectError(t, "categorical", func() { Categorical(z33, []int{3, 5}) })
+	expectError(t, "categorical", func() { CategoricalSamples(z33, -1) })
+	expectError(t, "categorical", func() { Categorical(nil, nil) })
+	expectError(t, "categorical", func() { Categorical(z33, nil, mx.Axes(0, 1)) })
+	expectError(t, "categorical", func() { Categorical(z33, nil, mx.Float32) })
+}
