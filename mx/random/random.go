@@ -78,7 +78,12 @@ func Key(seed uint64) *mx.Array {
 
 // Split returns num new keys derived from key, as an array of shape
 // (num, 2): row i is the i-th key. Splitting the same key gives the same
-// keys. It panics with *mx.Error if key is not a uint32 array of shape (2)
+// keys:
+//
+//	keys := random.Split(key, 2)
+//	k1, k2 := mx.Index(keys, 0), mx.Index(keys, 1)
+//
+// It panics with *mx.Error if key is not a uint32 array of shape (2)
 // or num is negative.
 func Split(key *mx.Array, num int, opts ...mx.Option) *mx.Array {
 	o := parse("split", opts, 0)
