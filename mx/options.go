@@ -22,11 +22,13 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optPad
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
+	optPad: "pad mode",
 }
 
 // options is the parsed form of an op's Options.
@@ -38,6 +40,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	pad      padOption // Pad's mode and constant (ops_shape.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
