@@ -549,6 +549,19 @@ func init() {
 		opCase{name: "diag/1d-empty-k", in: ins(shapeIn{nil, []int{0}}), op: tri(Diag, 2), want: typed(make([]float64, 4), []int{2, 2}, f32)},
 		opCase{name: "diag/2d-empty", in: ins(empty), op: tri(Diag, 0), want: typed(nil, []int{0}, f32)},
 	)
+	// A row broadcast to three rows (stride 0), as broadcast views are.
+	row := seqIn(4)
+	bc := shapeIn{slices.Concat(row.data, row.data, row.data), []int{3, 4}}
+	bview := func() []*Array { return []*Array{viewOf(typed(row.data, row.shape, f32), []int{3, 4}, []int{0, 1}, 0)} }
+	addCases(
+		opCase{name: "concatenate/broadcast", in: append(bview(), ins(x34)...), op: cat(1),
+			want: concatRef([]shapeIn{bc, x34}, 1, false, f32)},
+		opCase{name: "pad/broadcast", in: bview(), op: pad(2, PadSymmetric),
+			want: padRef(bc, [][2]int{{2, 2}, {2, 2}}, "symmetric", 0, f32)},
+		opCase{name: "tril/broadcast", in: bview(), op: tri(Tril, -1), want: triRef(bc, -1, false, f32)},
+		opCase{name: "roll/flat/broadcast", in: bview(), op: roll(5), want: rollFlatRef(bc, 5, f32)},
+		opCase{name: "diag/broadcast", in: bview(), op: tri(Diag, 1), want: diagRef(bc, 1, f32)},
+	)
 }
 
 // TestShapeGolden compares with NumPy's results in testdata/shape.json
