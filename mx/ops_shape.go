@@ -3,6 +3,7 @@ package mx
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // The shape ops that copy: joining (Concatenate, Stack), repeating (Tile,
@@ -62,7 +63,7 @@ func Stack(arrays []*Array, opts ...Option) *Array {
 	ax := normAxis(op, axis, first.Ndim()+1)
 	dt := first.dtype
 	for _, a := range arrays {
-		if !sameShape(a.shape, first.shape) {
+		if !slices.Equal(a.shape, first.shape) {
 			panic(newError(op, "all arrays must have the same shape, got shapes %s", shapesString(arrays)))
 		}
 		dt = PromoteTypes(dt, a.dtype)
@@ -424,18 +425,6 @@ func checkArrays(op string, arrays []*Array) {
 }
 
 func slicesCloneArrays(a []*Array) []*Array { return append([]*Array(nil), a...) }
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // shapesString lists the shapes of arrays: (2, 3), (2, 4).
 func shapesString(arrays []*Array) string {

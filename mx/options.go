@@ -22,13 +22,14 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optTolerance
 	optPad
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
-	optPad: "pad mode",
+	optTolerance: "tolerance", optPad: "pad mode",
 }
 
 // options is the parsed form of an op's Options.
@@ -40,6 +41,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	tol      tolerance // Rtol, Atol, EqualNaN (ops_binary.go)
 	pad      padOption // Pad's mode and constant (ops_shape.go)
 }
 
