@@ -61,19 +61,17 @@ func Stack(arrays []*Array, opts ...Option) *Array {
 	checkArrays(op, arrays)
 	first := arrays[0]
 	ax := normAxis(op, axis, first.Ndim()+1)
-	dt := first.dtype
 	for _, a := range arrays {
 		if !slices.Equal(a.shape, first.shape) {
 			panic(newError(op, "all arrays must have the same shape, got shapes %s", shapesString(arrays)))
 		}
-		dt = PromoteTypes(dt, a.dtype)
 	}
-	shape := make([]int, 0, first.Ndim()+1)
-	shape = append(shape, first.shape[:ax]...)
-	shape = append(shape, len(arrays))
-	shape = append(shape, first.shape[ax:]...)
-	checkSize(op, shape)
-	return newArray(concatenatePrim{axis: ax, stack: true}, o.stream, slicesCloneArrays(arrays), shape, dt)
+	checkSize(op, append([]int{len(arrays)}, first.shape...))
+	expanded := make([]*Array, len(arrays))
+	for i, a := range arrays {
+		expanded[i] = expandDims(a, []int{ax}, o.stream)
+	}
+	return Concatenate(expanded, Axis(ax), o.stream)
 }
 
 // Tile repeats the whole of a reps[i] times along axis i. When reps is
@@ -83,27 +81,37 @@ func Stack(arrays []*Array, opts ...Option) *Array {
 func Tile(a *Array, reps []int, opts ...Option) *Array {
 	const op = "tile"
 	o := parseOptions(op, optStream, opts)
+	needArray(op, a)
 	for _, r := range reps {
 		if r < 0 {
 			panic(newError(op, "negative repetition in %v", reps))
 		}
 	}
+	// a, with leading axes of size one, is viewed with an axis of size one
+	// before each repeated axis, broadcast to the repetitions along those,
+	// and reshaped to merge each pair: one copy.
 	nd := max(len(reps), a.Ndim())
-	full := make([]int, nd) // reps with leading ones
-	shape := make([]int, nd)
+	var expand, broad, final []int
 	for d := range nd {
-		full[d] = 1
-		if i := d - (nd - len(reps)); i >= 0 {
-			full[d] = reps[i]
-		}
-		n := 1
+		n, r := 1, 1
 		if i := d - (nd - a.Ndim()); i >= 0 {
 			n = a.shape[i]
 		}
-		shape[d] = mulSize(op, n, full[d])
+		if i := d - (nd - len(reps)); i >= 0 {
+			r = reps[i]
+		}
+		if r != 1 {
+			expand = append(expand, 1)
+			broad = append(broad, r)
+		}
+		expand = append(expand, n)
+		broad = append(broad, n)
+		final = append(final, mulSize(op, n, r))
 	}
-	checkSize(op, shape)
-	return newArray(tilePrim{reps: full}, o.stream, []*Array{a}, shape, a.dtype)
+	checkSize(op, final)
+	x := reshape(a, expand, o.stream)
+	x = BroadcastTo(x, broad, o.stream)
+	return reshape(x, final, o.stream)
 }
 
 // Repeat repeats each element of a repeats times along an axis given with
@@ -113,22 +121,30 @@ func Tile(a *Array, reps []int, opts ...Option) *Array {
 func Repeat(a *Array, repeats int, opts ...Option) *Array {
 	const op = "repeat"
 	o := parseOptions(op, optStream|optAxes, opts)
+	needArray(op, a)
 	if repeats < 0 {
 		panic(newError(op, "negative number of repeats %d", repeats))
 	}
+	// a is given an axis of size one after the repeated axis (the last one
+	// when flattening), broadcast to repeats along it, and reshaped to
+	// merge the two: one copy, a strided input included.
 	if o.set&optAxes == 0 {
-		shape := []int{mulSize(op, a.Size(), repeats)}
-		checkSize(op, shape)
-		return newArray(repeatPrim{repeats: repeats, axis: -1}, o.stream, []*Array{a}, shape, a.dtype)
+		final := []int{mulSize(op, a.Size(), repeats)}
+		checkSize(op, final)
+		x := expandDims(a, []int{a.Ndim()}, o.stream)
+		x = BroadcastTo(x, append(slicesClone(a.shape), repeats), o.stream)
+		return reshape(x, final, o.stream)
 	}
 	ax := normAxis(op, singleAxis(op, o, 0), a.Ndim())
 	if repeats == 1 {
 		return a
 	}
-	shape := slicesClone(a.shape)
-	shape[ax] = mulSize(op, shape[ax], repeats)
-	checkSize(op, shape)
-	return newArray(repeatPrim{repeats: repeats, axis: ax}, o.stream, []*Array{a}, shape, a.dtype)
+	final := slicesClone(a.shape)
+	final[ax] = mulSize(op, final[ax], repeats)
+	checkSize(op, final)
+	x := expandDims(a, []int{ax + 1}, o.stream)
+	x = BroadcastTo(x, slices.Insert(slicesClone(a.shape), ax+1, repeats), o.stream)
+	return reshape(x, final, o.stream)
 }
 
 // padMode is how Pad fills the new elements.
@@ -184,6 +200,7 @@ var (
 func Pad(a *Array, widths any, opts ...Option) *Array {
 	const op = "pad"
 	o := parseOptions(op, optStream|optPad, opts)
+	needArray(op, a)
 	lo, hi := padWidths(op, a, widths)
 	mode := o.pad.mode
 	shape := slicesClone(a.shape)
@@ -217,11 +234,10 @@ func padWidths(op string, a *Array, widths any) (lo, hi []int) {
 	nd := a.Ndim()
 	lo, hi = make([]int, nd), make([]int, nd)
 	set := func(d int, w [2]int) { lo[d], hi[d] = w[0], w[1] }
+	if w, ok := goInt(widths); ok {
+		widths = [2]int{w, w}
+	}
 	switch w := widths.(type) {
-	case int:
-		for d := range nd {
-			set(d, [2]int{w, w})
-		}
 	case [2]int:
 		for d := range nd {
 			set(d, w)
@@ -272,15 +288,8 @@ func padValue(op string, v any, dt Dtype) *Array {
 func Roll(a *Array, shift any, opts ...Option) *Array {
 	const op = "roll"
 	o := parseOptions(op, optStream|optAxes, opts)
-	var shifts []int
-	switch s := shift.(type) {
-	case int:
-		shifts = []int{s}
-	case []int:
-		shifts = s
-	default:
-		panic(newError(op, "shift must be an int or a []int, not %T", shift))
-	}
+	needArray(op, a)
+	shifts, _ := intsArg(op, "shift", shift)
 	if len(shifts) == 0 {
 		panic(newError(op, "no shift given"))
 	}
@@ -329,6 +338,7 @@ func reduceShift(s, n int) int {
 func Diag(a *Array, k int, opts ...Option) *Array {
 	const op = "diag"
 	o := parseOptions(op, optStream, opts)
+	needArray(op, a)
 	switch a.Ndim() {
 	case 1:
 		if k > math.MaxInt32 || k < -math.MaxInt32 {
@@ -340,45 +350,10 @@ func Diag(a *Array, k int, opts ...Option) *Array {
 		zero := weakScalar(op, 0).array(a.dtype)
 		return newArray(diagPrim{k: k}, o.stream, []*Array{a, zero}, shape, a.dtype)
 	case 2:
-		return diagonal(op, a, k, 0, 1, o.stream)
+		k = max(min(k, a.shape[1]), -a.shape[0]) // past these the diagonal is empty
+		return Contiguous(Diagonal(a, k, o.stream), o.stream)
 	}
 	panic(newError(op, "the array must be 1-D or 2-D, not of shape %s", shapeString(a.shape)))
-}
-
-// diagonal returns a copy of the offset-th diagonal of the matrices of a
-// over axes axis1 and axis2; the diagonal becomes the last axis of the
-// result, the other axes keeping their order, as in MLX's diagonal.
-func diagonal(op string, a *Array, offset, axis1, axis2 int, s Stream) *Array {
-	if a.Ndim() < 2 {
-		panic(newError(op, "the array must have at least 2 dimensions, not shape %s", shapeString(a.shape)))
-	}
-	ax1, ax2 := normAxis(op, axis1, a.Ndim()), normAxis(op, axis2, a.Ndim())
-	if ax1 == ax2 {
-		panic(newError(op, "the two axes must differ, got %d and %d", axis1, axis2))
-	}
-	n := diagonalLength(a.shape[ax1], a.shape[ax2], offset)
-	shape := make([]int, 0, a.Ndim()-1)
-	for d, sz := range a.shape {
-		if d != ax1 && d != ax2 {
-			shape = append(shape, sz)
-		}
-	}
-	shape = append(shape, n)
-	return newArray(diagonalPrim{offset: offset, axis1: ax1, axis2: ax2}, s, []*Array{a}, shape, a.dtype)
-}
-
-// diagonalLength is the number of elements (i, i+offset) of an r x c matrix.
-func diagonalLength(r, c, offset int) int {
-	if offset >= 0 {
-		if offset >= c {
-			return 0
-		}
-		return max(0, min(r, c-offset))
-	}
-	if offset <= -r {
-		return 0
-	}
-	return max(0, min(r+offset, c))
 }
 
 // Tril returns a copy of a with the elements above the k-th diagonal of
@@ -395,6 +370,7 @@ func Triu(a *Array, k int, opts ...Option) *Array { return triangle("triu", a, k
 
 func triangle(op string, a *Array, k int, upper bool, opts []Option) *Array {
 	o := parseOptions(op, optStream, opts)
+	needArray(op, a)
 	if a.Ndim() < 2 {
 		panic(newError(op, "the array must have at least 2 dimensions, not shape %s", shapeString(a.shape)))
 	}

@@ -16,19 +16,12 @@ func subView(v core.View, start, shape []int) core.View {
 	return v
 }
 
-// concatenatePrim joins its inputs along axis (stack: along a new axis),
-// converting them to the output's type as it copies.
-type concatenatePrim struct {
-	axis  int
-	stack bool
-}
+// concatenatePrim joins its inputs along axis, converting them to the
+// output's type as it copies: each input is copied into its box of the
+// output.
+type concatenatePrim struct{ axis int }
 
-func (p concatenatePrim) Name() string {
-	if p.stack {
-		return "Stack"
-	}
-	return "Concatenate"
-}
+func (concatenatePrim) Name() string { return "Concatenate" }
 
 func (p concatenatePrim) Eval(s Stream, in, out []*Array) error {
 	k, err := kernelsFor[core.CopyKernels]("concatenate", s)
@@ -41,95 +34,14 @@ func (p concatenatePrim) Eval(s Stream, in, out []*Array) error {
 	dst := out[0].view()
 	start := make([]int, len(dst.Shape))
 	for _, a := range in {
-		v := a.view()
-		if p.stack { // a new axis of size one
-			v.Shape = insertInt(v.Shape, p.axis, 1)
-			v.Strides = insertInt(v.Strides, p.axis, 0)
-		}
-		if err := k.Copy(v, subView(dst, start, v.Shape)); err != nil {
+		if err := k.Copy(a.view(), subView(dst, start, a.shape)); err != nil {
 			return err
 		}
-		start[p.axis] += v.Shape[p.axis]
+		start[p.axis] += a.shape[p.axis]
 	}
 	return nil
 }
 
-func insertInt(s []int, i, v int) []int {
-	out := make([]int, 0, len(s)+1)
-	out = append(out, s[:i]...)
-	out = append(out, v)
-	return append(out, s[i:]...)
-}
-
-// tilePrim repeats its input reps[d] times along each axis d (reps has the
-// output's length; the input is padded with leading axes of size one). The
-// output, of shape (r0*n0, r1*n1, ...), is copied as the view (r0, n0, r1,
-// n1, ...) from the input broadcast over the r axes: one copy.
-type tilePrim struct{ reps []int }
-
-func (tilePrim) Name() string { return "Tile" }
-
-func (p tilePrim) Eval(s Stream, in, out []*Array) error {
-	k, err := kernelsFor[core.CopyKernels]("tile", s)
-	if err != nil {
-		return err
-	}
-	if err := out[0].alloc(s); err != nil {
-		return err
-	}
-	src, dst := in[0].view(), out[0].view()
-	nd := len(dst.Shape)
-	lead := nd - len(src.Shape)
-	shape := make([]int, 0, 2*nd)
-	ss := make([]int, 0, 2*nd)
-	ds := make([]int, 0, 2*nd)
-	for d := range nd {
-		n, st := 1, 0
-		if i := d - lead; i >= 0 {
-			n, st = src.Shape[i], src.Strides[i]
-		}
-		shape = append(shape, p.reps[d], n)
-		ss = append(ss, 0, st)
-		ds = append(ds, n*dst.Strides[d], dst.Strides[d])
-	}
-	src.Shape, src.Strides = shape, ss
-	dst.Shape, dst.Strides = shape, ds
-	return k.Copy(src, dst)
-}
-
-// repeatPrim repeats each element of its input repeats times along axis,
-// or along the flattened input when axis is -1. The output is copied as a
-// view with an extra axis of length repeats after axis, over which the
-// input is broadcast: one copy.
-type repeatPrim struct{ repeats, axis int }
-
-func (repeatPrim) Name() string { return "Repeat" }
-
-func (p repeatPrim) Eval(s Stream, in, out []*Array) error {
-	k, err := kernelsFor[core.CopyKernels]("repeat", s)
-	if err != nil {
-		return err
-	}
-	if err := out[0].alloc(s); err != nil {
-		return err
-	}
-	src, dst := in[0].view(), out[0].view()
-	var shape, ss, ds []int
-	if p.axis < 0 { // the flat output as (n0, n1, ..., repeats)
-		shape = append(slicesClone(src.Shape), p.repeats)
-		ss = append(slicesClone(src.Strides), 0)
-		ds = core.RowMajorStrides(shape)
-	} else { // axis of length n as (n, repeats)
-		ax := p.axis
-		shape = insertInt(src.Shape, ax+1, p.repeats)
-		ss = insertInt(src.Strides, ax+1, 0)
-		ds = insertInt(dst.Strides, ax+1, dst.Strides[ax])
-		ds[ax] *= p.repeats
-	}
-	src.Shape, src.Strides = shape, ss
-	dst.Shape, dst.Strides = shape, ds
-	return k.Copy(src, dst)
-}
 
 // padPrim pads its input with lo[d] elements before and hi[d] after on
 // each axis d. In the constant mode its second input is the one-element
@@ -416,37 +328,6 @@ func (p diagPrim) Eval(s Stream, in, out []*Array) error {
 	}
 	dst.Shape, dst.Strides = in[0].shape, []int{n + 1}
 	return k.Copy(in[0].view(), dst)
-}
-
-// diagonalPrim copies the offset-th diagonal of the matrices over axes
-// axis1 and axis2 of its input to the last axis of its output: the
-// diagonal is a strided view of the input (stride: the sum of the two
-// axes' strides), so this is one copy.
-type diagonalPrim struct{ offset, axis1, axis2 int }
-
-func (diagonalPrim) Name() string { return "Diagonal" }
-
-func (p diagonalPrim) Eval(s Stream, in, out []*Array) error {
-	k, err := kernelsFor[core.CopyKernels]("diagonal", s)
-	if err != nil {
-		return err
-	}
-	if err := out[0].alloc(s); err != nil {
-		return err
-	}
-	src, dst := in[0].view(), out[0].view()
-	st1, st2 := src.Strides[p.axis1], src.Strides[p.axis2]
-	var strides []int
-	for d, st := range src.Strides {
-		if d != p.axis1 && d != p.axis2 {
-			strides = append(strides, st)
-		}
-	}
-	if dst.Shape[len(dst.Shape)-1] > 0 {
-		src.Offset += max(-p.offset, 0)*st1 + max(p.offset, 0)*st2
-	}
-	src.Shape, src.Strides = dst.Shape, append(strides, st1+st2)
-	return k.Copy(src, dst)
 }
 
 // trianglePrim keeps the lower (Tril) or upper (Triu) triangle from the

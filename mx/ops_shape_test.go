@@ -108,6 +108,35 @@ func flippedOf(data []float64, shape []int, dt Dtype) *Array {
 	return viewOf(typed(stored, []int{len(stored)}, dt), slicesClone(shape), st, pad+n-1)
 }
 
+// slicedOf returns data of shape as a view that Index makes: every other
+// row of a larger array, with the last axis (of two or more) reversed.
+func slicedOf(data []float64, shape []int, dt Dtype) *Array {
+	nd := len(shape)
+	big := slicesClone(shape)
+	big[0] = 2*shape[0] + 1
+	stored := make([]float64, shapeSize(big))
+	for i := range stored {
+		stored[i] = -99
+	}
+	for i := range data {
+		idx := unravel(shape, i)
+		idx[0] = 2*idx[0] + 1
+		if nd > 1 {
+			idx[nd-1] = shape[nd-1] - 1 - idx[nd-1]
+		}
+		stored[ravel(big, idx)] = data[i]
+	}
+	ix := []any{S(1, big[0]).Step(2)}
+	if nd > 1 {
+		ix = append(ix, Ellipsis, Colon.Step(-1))
+	}
+	v := Index(typed(stored, big, dt), ix...)
+	if err := Eval(v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func rowMajor(shape []int) []int {
 	st := make([]int, len(shape))
 	s := 1
@@ -118,8 +147,9 @@ func rowMajor(shape []int) []int {
 	return st
 }
 
-// layouts builds an input in the ways the tests try: packed, transposed
-// and flipped (the latter two only for at least one element and axis).
+// layouts builds an input in the ways the tests try: packed, transposed,
+// flipped and sliced (all but the first only for at least one element and
+// axis).
 var layouts = []struct {
 	name string
 	make func(data []float64, shape []int, dt Dtype) *Array
@@ -127,6 +157,7 @@ var layouts = []struct {
 	{"", typed},
 	{"transposed", transposedOf},
 	{"flipped", flippedOf},
+	{"sliced", slicedOf},
 }
 
 func layoutApplies(name string, shape []int) bool {
