@@ -42,7 +42,6 @@ func (p concatenatePrim) Eval(s Stream, in, out []*Array) error {
 	return nil
 }
 
-
 // padPrim pads its input with lo[d] elements before and hi[d] after on
 // each axis d. In the constant mode its second input is the one-element
 // value.
