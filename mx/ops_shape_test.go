@@ -18,7 +18,7 @@ var shapeDtypes = []Dtype{Bool, Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int3
 	Float16, Bfloat16, Float32, Float64, Complex64}
 
 // seq returns n distinct small values (exact in every type but bool).
-func seq(shape ...int) []float64 {
+func seqData(shape ...int) []float64 {
 	d := make([]float64, shapeSize(shape))
 	for i := range d {
 		d[i] = float64((i*7+3)%101 + 1)
@@ -26,7 +26,7 @@ func seq(shape ...int) []float64 {
 	return d
 }
 
-func unravel(shape []int, f int) []int {
+func idxUnravel(shape []int, f int) []int {
 	idx := make([]int, len(shape))
 	for d := len(shape) - 1; d >= 0; d-- {
 		idx[d] = f % shape[d]
@@ -35,7 +35,7 @@ func unravel(shape []int, f int) []int {
 	return idx
 }
 
-func ravel(shape, idx []int) int {
+func idxRavel(shape, idx []int) int {
 	f := 0
 	for d := range shape {
 		f = f*shape[d] + idx[d]
@@ -47,13 +47,13 @@ func ravel(shape, idx []int) int {
 func refMap(shape []int, dt Dtype, f func(idx []int) float64) *Array {
 	out := make([]float64, shapeSize(shape))
 	for i := range out {
-		out[i] = f(unravel(shape, i))
+		out[i] = f(idxUnravel(shape, i))
 	}
-	return typed(out, shape, dt)
+	return typedOf(out, shape, dt)
 }
 
 // typed returns data of shape as an evaluated array of type dt.
-func typed(data []float64, shape []int, dt Dtype) *Array {
+func typedOf(data []float64, shape []int, dt Dtype) *Array {
 	a := AsType(NewArray(data, append([]int{}, shape...)...), dt)
 	if err := Eval(a); err != nil {
 		panic(err)
@@ -83,13 +83,13 @@ func transposedOf(data []float64, shape []int, dt Dtype) *Array {
 	}
 	stored := make([]float64, len(data))
 	for i := range stored {
-		idx := unravel(rev, i)
+		idx := idxUnravel(rev, i)
 		slices.Reverse(idx)
-		stored[i] = data[ravel(shape, idx)]
+		stored[i] = data[idxRavel(shape, idx)]
 	}
 	st := rowMajor(rev)
 	slices.Reverse(st)
-	return viewOf(typed(stored, rev, dt), slicesClone(shape), st, 0)
+	return viewOf(typedOf(stored, rev, dt), slicesClone(shape), st, 0)
 }
 
 // flippedOf returns data of shape as an array stored with its last axis
@@ -99,13 +99,13 @@ func flippedOf(data []float64, shape []int, dt Dtype) *Array {
 	n := shape[len(shape)-1]
 	stored := make([]float64, pad+len(data))
 	for i := range data {
-		idx := unravel(shape, i)
+		idx := idxUnravel(shape, i)
 		idx[len(idx)-1] = n - 1 - idx[len(idx)-1]
-		stored[pad+ravel(shape, idx)] = data[i]
+		stored[pad+idxRavel(shape, idx)] = data[i]
 	}
 	st := rowMajor(shape)
 	st[len(st)-1] = -1
-	return viewOf(typed(stored, []int{len(stored)}, dt), slicesClone(shape), st, pad+n-1)
+	return viewOf(typedOf(stored, []int{len(stored)}, dt), slicesClone(shape), st, pad+n-1)
 }
 
 // slicedOf returns data of shape as a view that Index makes: every other
@@ -119,33 +119,24 @@ func slicedOf(data []float64, shape []int, dt Dtype) *Array {
 		stored[i] = -99
 	}
 	for i := range data {
-		idx := unravel(shape, i)
+		idx := idxUnravel(shape, i)
 		idx[0] = 2*idx[0] + 1
 		if nd > 1 {
 			idx[nd-1] = shape[nd-1] - 1 - idx[nd-1]
 		}
-		stored[ravel(big, idx)] = data[i]
+		stored[idxRavel(big, idx)] = data[i]
 	}
 	ix := []any{S(1, big[0]).Step(2)}
 	if nd > 1 {
 		ix = append(ix, Ellipsis, Colon.Step(-1))
 	}
-	v := Index(typed(stored, big, dt), ix...)
+	v := Index(typedOf(stored, big, dt), ix...)
 	if err := Eval(v); err != nil {
 		panic(err)
 	}
 	return v
 }
 
-func rowMajor(shape []int) []int {
-	st := make([]int, len(shape))
-	s := 1
-	for d := len(shape) - 1; d >= 0; d-- {
-		st[d] = s
-		s *= shape[d]
-	}
-	return st
-}
 
 // layouts builds an input in the ways the tests try: packed, transposed,
 // flipped and sliced (all but the first only for at least one element and
@@ -154,7 +145,7 @@ var layouts = []struct {
 	name string
 	make func(data []float64, shape []int, dt Dtype) *Array
 }{
-	{"", typed},
+	{"", typedOf},
 	{"transposed", transposedOf},
 	{"flipped", flippedOf},
 	{"sliced", slicedOf},
@@ -169,9 +160,9 @@ type shapeIn struct {
 	shape []int
 }
 
-func seqIn(shape ...int) shapeIn { return shapeIn{seq(shape...), shape} }
+func seqIn(shape ...int) shapeIn { return shapeIn{seqData(shape...), shape} }
 
-func (s shapeIn) at(idx []int) float64 { return s.data[ravel(s.shape, idx)] }
+func (s shapeIn) at(idx []int) float64 { return s.data[idxRavel(s.shape, idx)] }
 
 // concatRef joins ins along axis ax (or, stack, along a new axis ax).
 func concatRef(ins []shapeIn, ax int, stack bool, dt Dtype) *Array {
@@ -302,7 +293,7 @@ func rollRef(x shapeIn, shifts []int, dt Dtype) *Array { // shifts per axis
 func rollFlatRef(x shapeIn, shift int, dt Dtype) *Array {
 	n := len(x.data)
 	return refMap(x.shape, dt, func(idx []int) float64 {
-		f := ravel(x.shape, idx)
+		f := idxRavel(x.shape, idx)
 		return x.data[((f-shift)%n+n)%n]
 	})
 }
@@ -336,14 +327,14 @@ func diagRef(x shapeIn, k int, dt Dtype) *Array {
 			out = append(out, x.at([]int{i, j}))
 		}
 	}
-	return typed(out, []int{len(out)}, dt)
+	return typedOf(out, []int{len(out)}, dt)
 }
 
-func op1(f func(a *Array, o ...Option) *Array) func(in []*Array, o ...Option) *Array {
+func unaryOp(f func(a *Array, o ...Option) *Array) func(in []*Array, o ...Option) *Array {
 	return func(in []*Array, o ...Option) *Array { return f(in[0], o...) }
 }
 
-func withOpts(o []Option, extra ...Option) []Option { return append(slices.Clone(o), extra...) }
+func optsWith(o []Option, extra ...Option) []Option { return append(slices.Clone(o), extra...) }
 
 func init() {
 	// Every type through every op, in every layout.
@@ -354,52 +345,52 @@ func init() {
 				name += "/" + l.name
 			}
 			mk := func(x shapeIn) *Array { return l.make(x.data, x.shape, dt) }
-			a, b := seqIn(2, 3), shapeIn{seq(2, 4)[1:], []int{2, 4}}
+			a, b := seqIn(2, 3), shapeIn{seqData(2, 4)[1:], []int{2, 4}}
 			b.data = append(b.data, 5)
-			c := shapeIn{seq(2, 3)[2:], []int{2, 3}}
+			c := shapeIn{seqData(2, 3)[2:], []int{2, 3}}
 			c.data = append(c.data, 9, 8)
 			m := seqIn(3, 4)
 			addCases(
 				opCase{name: "concatenate/" + name,
 					in: []*Array{mk(a), mk(b)},
 					op: func(in []*Array, o ...Option) *Array {
-						return Concatenate(in, withOpts(o, Axis(1))...)
+						return Concatenate(in, optsWith(o, Axis(1))...)
 					},
 					want: concatRef([]shapeIn{a, b}, 1, false, dt)},
 				opCase{name: "stack/" + name,
 					in: []*Array{mk(a), mk(c)},
 					op: func(in []*Array, o ...Option) *Array {
-						return Stack(in, withOpts(o, Axis(-1))...)
+						return Stack(in, optsWith(o, Axis(-1))...)
 					},
 					want: concatRef([]shapeIn{a, c}, 2, true, dt)},
 				opCase{name: "tile/" + name, in: []*Array{mk(a)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Tile(x, []int{2, 1, 3}, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Tile(x, []int{2, 1, 3}, o...) }),
 					want: tileRef(a, []int{2, 1, 3}, dt)},
 				opCase{name: "repeat/" + name, in: []*Array{mk(a)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Repeat(x, 3, withOpts(o, Axis(-1))...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Repeat(x, 3, optsWith(o, Axis(-1))...) }),
 					want: repeatRef(a, 3, 1, false, dt)},
 				opCase{name: "repeat/flat/" + name, in: []*Array{mk(a)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Repeat(x, 2, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Repeat(x, 2, o...) }),
 					want: repeatRef(a, 2, 0, true, dt)},
 				opCase{name: "roll/" + name, in: []*Array{mk(m)},
-					op: op1(func(x *Array, o ...Option) *Array {
-						return Roll(x, []int{1, -5}, withOpts(o, Axes(0, 1))...)
+					op: unaryOp(func(x *Array, o ...Option) *Array {
+						return Roll(x, []int{1, -5}, optsWith(o, Axes(0, 1))...)
 					}),
 					want: rollRef(m, []int{1, 3}, dt)},
 				opCase{name: "roll/flat/" + name, in: []*Array{mk(m)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Roll(x, 5, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Roll(x, 5, o...) }),
 					want: rollFlatRef(m, 5, dt)},
 				opCase{name: "tril/" + name, in: []*Array{mk(m)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Tril(x, 0, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Tril(x, 0, o...) }),
 					want: triRef(m, 0, false, dt)},
 				opCase{name: "triu/" + name, in: []*Array{mk(m)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Triu(x, 1, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Triu(x, 1, o...) }),
 					want: triRef(m, 1, true, dt)},
 				opCase{name: "diag/" + name, in: []*Array{mk(m)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Diag(x, 1, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Diag(x, 1, o...) }),
 					want: diagRef(m, 1, dt)},
 				opCase{name: "diag/1d/" + name, in: []*Array{mk(seqIn(3))},
-					op:   op1(func(x *Array, o ...Option) *Array { return Diag(x, -1, o...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Diag(x, -1, o...) }),
 					want: diagRef(seqIn(3), -1, dt)},
 			)
 			for _, mode := range []string{"constant", "edge", "reflect", "symmetric"} {
@@ -407,7 +398,7 @@ func init() {
 				opt := map[string]Option{"constant": PadConstant(3), "edge": PadEdge,
 					"reflect": PadReflect, "symmetric": PadSymmetric}[mode]
 				addCases(opCase{name: "pad/" + mode + "/" + name, in: []*Array{mk(a)},
-					op:   op1(func(x *Array, o ...Option) *Array { return Pad(x, w, withOpts(o, opt)...) }),
+					op:   unaryOp(func(x *Array, o ...Option) *Array { return Pad(x, w, optsWith(o, opt)...) }),
 					want: padRef(a, w, mode, 3, dt)})
 			}
 		}
@@ -417,19 +408,19 @@ func init() {
 	empty := shapeIn{nil, []int{0, 3}}
 	scalar := shapeIn{[]float64{7}, []int{}}
 	cat := func(axis int) func(in []*Array, o ...Option) *Array {
-		return func(in []*Array, o ...Option) *Array { return Concatenate(in, withOpts(o, Axis(axis))...) }
+		return func(in []*Array, o ...Option) *Array { return Concatenate(in, optsWith(o, Axis(axis))...) }
 	}
 	stack := func(axis int) func(in []*Array, o ...Option) *Array {
-		return func(in []*Array, o ...Option) *Array { return Stack(in, withOpts(o, Axis(axis))...) }
+		return func(in []*Array, o ...Option) *Array { return Stack(in, optsWith(o, Axis(axis))...) }
 	}
 	ins := func(xs ...shapeIn) []*Array {
 		var out []*Array
 		for _, x := range xs {
-			out = append(out, typed(x.data, x.shape, f32))
+			out = append(out, typedOf(x.data, x.shape, f32))
 		}
 		return out
 	}
-	y := shapeIn{seq(2, 3, 5)[3:], []int{2, 3, 2}}
+	y := shapeIn{seqData(2, 3, 5)[3:], []int{2, 3, 2}}
 	y.data = y.data[:12]
 	z := shapeIn{[]float64{-1, 0, 1, 2}, []int{1, 4}}
 	addCases(
@@ -441,8 +432,8 @@ func init() {
 		opCase{name: "concatenate/empty", in: ins(empty, x23, empty), op: cat(0),
 			want: concatRef([]shapeIn{empty, x23, empty}, 0, false, f32)},
 		opCase{name: "concatenate/all-empty", in: ins(empty, empty), op: cat(1),
-			want: typed(nil, []int{0, 6}, f32)},
-		opCase{name: "concatenate/one", in: ins(x23), op: cat(1), want: typed(x23.data, x23.shape, f32)},
+			want: typedOf(nil, []int{0, 6}, f32)},
+		opCase{name: "concatenate/one", in: ins(x23), op: cat(1), want: typedOf(x23.data, x23.shape, f32)},
 		opCase{name: "concatenate/nan-inf",
 			in:   []*Array{NewArray([]float32{float32(math.NaN()), 1}), NewArray([]float32{float32(math.Inf(-1))})},
 			op:   cat(0),
@@ -452,37 +443,37 @@ func init() {
 			op:   cat(0),
 			want: NewArray([]int16{-1, 2, 255})},
 		opCase{name: "concatenate/promote-bool-float16",
-			in:   []*Array{NewArray([]bool{true, false}), typed([]float64{2.5}, []int{1}, Float16), NewArray([]int32{-3})},
+			in:   []*Array{NewArray([]bool{true, false}), typedOf([]float64{2.5}, []int{1}, Float16), NewArray([]int32{-3})},
 			op:   cat(0),
-			want: typed([]float64{1, 0, 2.5, -3}, []int{4}, Float16)},
+			want: typedOf([]float64{1, 0, 2.5, -3}, []int{4}, Float16)},
 		opCase{name: "stack/default-axis", in: ins(x23, x23, x23),
 			op:   func(in []*Array, o ...Option) *Array { return Stack(in, o...) },
 			want: concatRef([]shapeIn{x23, x23, x23}, 0, true, f32)},
 		opCase{name: "stack/axis1", in: ins(x234, x234), op: stack(1),
 			want: concatRef([]shapeIn{x234, x234}, 1, true, f32)},
 		opCase{name: "stack/scalars", in: ins(scalar, scalar, scalar), op: stack(0),
-			want: typed([]float64{7, 7, 7}, []int{3}, f32)},
+			want: typedOf([]float64{7, 7, 7}, []int{3}, f32)},
 		opCase{name: "stack/empty", in: ins(empty, empty), op: stack(-1),
-			want: typed(nil, []int{0, 3, 2}, f32)},
+			want: typedOf(nil, []int{0, 3, 2}, f32)},
 		opCase{name: "stack/promote", in: []*Array{NewArray([]int32{1}), NewArray([]float32{2.5})}, op: stack(0),
 			want: NewArray([]float32{1, 2.5}, 2, 1)},
 	)
 	tile := func(reps ...int) func(in []*Array, o ...Option) *Array {
-		return op1(func(x *Array, o ...Option) *Array { return Tile(x, reps, o...) })
+		return unaryOp(func(x *Array, o ...Option) *Array { return Tile(x, reps, o...) })
 	}
 	addCases(
 		opCase{name: "tile/shorter-reps", in: ins(x234), op: tile(2), want: tileRef(x234, []int{2}, f32)},
 		opCase{name: "tile/longer-reps", in: ins(x23), op: tile(2, 1, 2, 3), want: tileRef(x23, []int{2, 1, 2, 3}, f32)},
-		opCase{name: "tile/zero", in: ins(x23), op: tile(0, 2), want: typed(nil, []int{0, 6}, f32)},
-		opCase{name: "tile/no-reps", in: ins(x23), op: tile(), want: typed(x23.data, x23.shape, f32)},
-		opCase{name: "tile/scalar", in: ins(scalar), op: tile(3), want: typed([]float64{7, 7, 7}, []int{3}, f32)},
-		opCase{name: "tile/scalar-no-reps", in: ins(scalar), op: tile(), want: typed([]float64{7}, []int{}, f32)},
-		opCase{name: "tile/empty", in: ins(empty), op: tile(2, 2), want: typed(nil, []int{0, 6}, f32)},
+		opCase{name: "tile/zero", in: ins(x23), op: tile(0, 2), want: typedOf(nil, []int{0, 6}, f32)},
+		opCase{name: "tile/no-reps", in: ins(x23), op: tile(), want: typedOf(x23.data, x23.shape, f32)},
+		opCase{name: "tile/scalar", in: ins(scalar), op: tile(3), want: typedOf([]float64{7, 7, 7}, []int{3}, f32)},
+		opCase{name: "tile/scalar-no-reps", in: ins(scalar), op: tile(), want: typedOf([]float64{7}, []int{}, f32)},
+		opCase{name: "tile/empty", in: ins(empty), op: tile(2, 2), want: typedOf(nil, []int{0, 6}, f32)},
 	)
 	rep := func(r int, axis ...int) func(in []*Array, o ...Option) *Array {
-		return op1(func(x *Array, o ...Option) *Array {
+		return unaryOp(func(x *Array, o ...Option) *Array {
 			if len(axis) > 0 {
-				o = withOpts(o, Axis(axis[0]))
+				o = optsWith(o, Axis(axis[0]))
 			}
 			return Repeat(x, r, o...)
 		})
@@ -490,14 +481,14 @@ func init() {
 	addCases(
 		opCase{name: "repeat/axis0", in: ins(x234), op: rep(2, 0), want: repeatRef(x234, 2, 0, false, f32)},
 		opCase{name: "repeat/axis1", in: ins(x234), op: rep(3, -2), want: repeatRef(x234, 3, 1, false, f32)},
-		opCase{name: "repeat/once", in: ins(x23), op: rep(1, 1), want: typed(x23.data, x23.shape, f32)},
-		opCase{name: "repeat/zero", in: ins(x23), op: rep(0, 1), want: typed(nil, []int{2, 0}, f32)},
-		opCase{name: "repeat/zero-flat", in: ins(x23), op: rep(0), want: typed(nil, []int{0}, f32)},
-		opCase{name: "repeat/scalar", in: ins(scalar), op: rep(4), want: typed([]float64{7, 7, 7, 7}, []int{4}, f32)},
-		opCase{name: "repeat/empty", in: ins(empty), op: rep(2, 1), want: typed(nil, []int{0, 6}, f32)},
+		opCase{name: "repeat/once", in: ins(x23), op: rep(1, 1), want: typedOf(x23.data, x23.shape, f32)},
+		opCase{name: "repeat/zero", in: ins(x23), op: rep(0, 1), want: typedOf(nil, []int{2, 0}, f32)},
+		opCase{name: "repeat/zero-flat", in: ins(x23), op: rep(0), want: typedOf(nil, []int{0}, f32)},
+		opCase{name: "repeat/scalar", in: ins(scalar), op: rep(4), want: typedOf([]float64{7, 7, 7, 7}, []int{4}, f32)},
+		opCase{name: "repeat/empty", in: ins(empty), op: rep(2, 1), want: typedOf(nil, []int{0, 6}, f32)},
 	)
 	pad := func(w any, opts ...Option) func(in []*Array, o ...Option) *Array {
-		return op1(func(x *Array, o ...Option) *Array { return Pad(x, w, withOpts(o, opts...)...) })
+		return unaryOp(func(x *Array, o ...Option) *Array { return Pad(x, w, optsWith(o, opts...)...) })
 	}
 	addCases(
 		opCase{name: "pad/int", in: ins(x23), op: pad(2), want: padRef(x23, [][2]int{{2, 2}, {2, 2}}, "constant", 0, f32)},
@@ -505,7 +496,7 @@ func init() {
 			want: padRef(x234, [][2]int{{0, 1}, {0, 1}, {0, 1}}, "edge", 0, f32)},
 		opCase{name: "pad/one-pair", in: ins(x23), op: pad([][2]int{{1, 3}}, PadReflect),
 			want: padRef(x23, [][2]int{{1, 3}, {1, 3}}, "reflect", 0, f32)},
-		opCase{name: "pad/zero-widths", in: ins(x23), op: pad(0, PadSymmetric), want: typed(x23.data, x23.shape, f32)},
+		opCase{name: "pad/zero-widths", in: ins(x23), op: pad(0, PadSymmetric), want: typedOf(x23.data, x23.shape, f32)},
 		opCase{name: "pad/some-zero-widths", in: ins(x234), op: pad([][2]int{{0, 0}, {9, 10}, {0, 0}}, PadSymmetric),
 			want: padRef(x234, [][2]int{{0, 0}, {9, 10}, {0, 0}}, "symmetric", 0, f32)},
 		opCase{name: "pad/wide-reflect", in: ins(seqIn(2, 2)), op: pad([][2]int{{5, 6}, {7, 3}}, PadReflect),
@@ -513,10 +504,10 @@ func init() {
 		opCase{name: "pad/empty-constant", in: ins(empty), op: pad(1, PadConstant(-2)),
 			want: padRef(empty, [][2]int{{1, 1}, {1, 1}}, "constant", -2, f32)},
 		opCase{name: "pad/empty-axis-unpadded", in: ins(empty), op: pad([][2]int{{0, 0}, {2, 1}}, PadEdge),
-			want: typed(nil, []int{0, 6}, f32)},
-		opCase{name: "pad/scalar", in: ins(scalar), op: pad(3), want: typed([]float64{7}, []int{}, f32)},
+			want: typedOf(nil, []int{0, 6}, f32)},
+		opCase{name: "pad/scalar", in: ins(scalar), op: pad(3), want: typedOf([]float64{7}, []int{}, f32)},
 		opCase{name: "pad/nan-value", in: ins(seqIn(2)), op: pad(1, PadConstant(math.NaN())),
-			want: typed([]float64{math.NaN(), seq(2)[0], seq(2)[1], math.NaN()}, []int{4}, f32)},
+			want: typedOf([]float64{math.NaN(), seqData(2)[0], seqData(2)[1], math.NaN()}, []int{4}, f32)},
 		opCase{name: "pad/array-value", in: []*Array{NewArray([]int32{1, 2})},
 			op:   pad(1, PadConstant(NewArray([]float64{-2.7}, 1, 1))),
 			want: NewArray([]int32{-2, 1, 2, -2})},
@@ -524,9 +515,9 @@ func init() {
 			want: NewArray([]uint8{2, 1})},
 	)
 	roll := func(shift any, axes ...int) func(in []*Array, o ...Option) *Array {
-		return op1(func(x *Array, o ...Option) *Array {
+		return unaryOp(func(x *Array, o ...Option) *Array {
 			if axes != nil {
-				o = withOpts(o, Axes(axes...))
+				o = optsWith(o, Axes(axes...))
 			}
 			return Roll(x, shift, o...)
 		})
@@ -538,12 +529,12 @@ func init() {
 		opCase{name: "roll/one-shift-many-axes", in: ins(x234), op: roll(1, 0, 1, 2), want: rollRef(x234, []int{1, 1, 1}, f32)},
 		opCase{name: "roll/many-shifts-one-axis", in: ins(x234), op: roll([]int{1, 1}, 2), want: rollRef(x234, []int{0, 0, 2}, f32)},
 		opCase{name: "roll/repeated-axis", in: ins(x234), op: roll([]int{1, 2}, 2, 2), want: rollRef(x234, []int{0, 0, 3}, f32)},
-		opCase{name: "roll/no-axes", in: ins(x23), op: roll(1, []int{}...), want: typed(x23.data, x23.shape, f32)},
+		opCase{name: "roll/no-axes", in: ins(x23), op: roll(1, []int{}...), want: typedOf(x23.data, x23.shape, f32)},
 		opCase{name: "roll/flat-shifts", in: ins(x234), op: roll([]int{3, 4}), want: rollFlatRef(x234, 7, f32)},
 		opCase{name: "roll/flat-negative", in: ins(x234), op: roll(-25), want: rollFlatRef(x234, -25, f32)},
-		opCase{name: "roll/empty", in: ins(empty), op: roll(2, 1), want: typed(nil, []int{0, 3}, f32)},
-		opCase{name: "roll/empty-flat", in: ins(empty), op: roll(2), want: typed(nil, []int{0, 3}, f32)},
-		opCase{name: "roll/scalar", in: ins(scalar), op: roll(2), want: typed([]float64{7}, []int{}, f32)},
+		opCase{name: "roll/empty", in: ins(empty), op: roll(2, 1), want: typedOf(nil, []int{0, 3}, f32)},
+		opCase{name: "roll/empty-flat", in: ins(empty), op: roll(2), want: typedOf(nil, []int{0, 3}, f32)},
+		opCase{name: "roll/scalar", in: ins(scalar), op: roll(2), want: typedOf([]float64{7}, []int{}, f32)},
 	)
 	for _, sh := range [][]int{{5}, {3, 4}, {2, 3, 4}, {3, 1, 5}} {
 		x := seqIn(sh...)
@@ -555,7 +546,7 @@ func init() {
 		}
 	}
 	tri := func(f func(*Array, int, ...Option) *Array, k int) func(in []*Array, o ...Option) *Array {
-		return op1(func(x *Array, o ...Option) *Array { return f(x, k, o...) })
+		return unaryOp(func(x *Array, o ...Option) *Array { return f(x, k, o...) })
 	}
 	for _, k := range []int{-4, -1, 0, 2, 6, math.MaxInt, math.MinInt} {
 		addCases(
@@ -564,8 +555,8 @@ func init() {
 		)
 	}
 	addCases(
-		opCase{name: "tril/empty", in: ins(empty), op: tri(Tril, 0), want: typed(nil, []int{0, 3}, f32)},
-		opCase{name: "triu/empty", in: ins(shapeIn{nil, []int{2, 0, 3}}), op: tri(Triu, 0), want: typed(nil, []int{2, 0, 3}, f32)},
+		opCase{name: "tril/empty", in: ins(empty), op: tri(Tril, 0), want: typedOf(nil, []int{0, 3}, f32)},
+		opCase{name: "triu/empty", in: ins(shapeIn{nil, []int{2, 0, 3}}), op: tri(Triu, 0), want: typedOf(nil, []int{2, 0, 3}, f32)},
 		opCase{name: "tril/nan", in: []*Array{NewArray([]float64{math.NaN(), math.Inf(1), math.NaN(), 1}, 2, 2)},
 			op: tri(Tril, 0), want: NewArray([]float64{math.NaN(), 0, math.NaN(), 1}, 2, 2)},
 	)
@@ -576,14 +567,14 @@ func init() {
 		}
 	}
 	addCases(
-		opCase{name: "diag/1d-empty", in: ins(shapeIn{nil, []int{0}}), op: tri(Diag, 0), want: typed(nil, []int{0, 0}, f32)},
-		opCase{name: "diag/1d-empty-k", in: ins(shapeIn{nil, []int{0}}), op: tri(Diag, 2), want: typed(make([]float64, 4), []int{2, 2}, f32)},
-		opCase{name: "diag/2d-empty", in: ins(empty), op: tri(Diag, 0), want: typed(nil, []int{0}, f32)},
+		opCase{name: "diag/1d-empty", in: ins(shapeIn{nil, []int{0}}), op: tri(Diag, 0), want: typedOf(nil, []int{0, 0}, f32)},
+		opCase{name: "diag/1d-empty-k", in: ins(shapeIn{nil, []int{0}}), op: tri(Diag, 2), want: typedOf(make([]float64, 4), []int{2, 2}, f32)},
+		opCase{name: "diag/2d-empty", in: ins(empty), op: tri(Diag, 0), want: typedOf(nil, []int{0}, f32)},
 	)
 	// A row broadcast to three rows (stride 0), as broadcast views are.
 	row := seqIn(4)
 	bc := shapeIn{slices.Concat(row.data, row.data, row.data), []int{3, 4}}
-	bview := func() []*Array { return []*Array{viewOf(typed(row.data, row.shape, f32), []int{3, 4}, []int{0, 1}, 0)} }
+	bview := func() []*Array { return []*Array{viewOf(typedOf(row.data, row.shape, f32), []int{3, 4}, []int{0, 1}, 0)} }
 	addCases(
 		opCase{name: "concatenate/broadcast", in: append(bview(), ins(x34)...), op: cat(1),
 			want: concatRef([]shapeIn{bc, x34}, 1, false, f32)},
@@ -676,16 +667,16 @@ func TestFlatBoxes(t *testing.T) {
 				next, count := lo, 0
 				flatBoxes(shape, lo, hi, func(start, box []int, flat int) {
 					count++
-					if flat != next || ravel(shape, start) != flat {
+					if flat != next || idxRavel(shape, start) != flat {
 						t.Fatalf("%v [%d, %d): box at %v (%d), want position %d", shape, lo, hi, start, flat, next)
 					}
 					// The box's positions, in row-major order, are contiguous.
 					for i := range shapeSize(box) {
-						idx := unravel(box, i)
+						idx := idxUnravel(box, i)
 						for d := range idx {
 							idx[d] += start[d]
 						}
-						if ravel(shape, idx) != next {
+						if idxRavel(shape, idx) != next {
 							t.Fatalf("%v [%d, %d): box %v at %v is not contiguous", shape, lo, hi, box, start)
 						}
 						next++
@@ -781,7 +772,7 @@ func TestShapeLazy(t *testing.T) {
 }
 
 func BenchmarkConcatenate(b *testing.B) {
-	x := typed(seq(512, 1024), []int{512, 1024}, Float32)
+	x := typedOf(seqData(512, 1024), []int{512, 1024}, Float32)
 	for b.Loop() {
 		if err := Eval(Concatenate([]*Array{x, x, x}, Axis(1))); err != nil {
 			b.Fatal(err)
@@ -790,7 +781,7 @@ func BenchmarkConcatenate(b *testing.B) {
 }
 
 func BenchmarkPadReflect(b *testing.B) {
-	x := typed(seq(512, 1024), []int{512, 1024}, Float32)
+	x := typedOf(seqData(512, 1024), []int{512, 1024}, Float32)
 	for b.Loop() {
 		if err := Eval(Pad(x, 64, PadReflect)); err != nil {
 			b.Fatal(err)
@@ -799,7 +790,7 @@ func BenchmarkPadReflect(b *testing.B) {
 }
 
 func BenchmarkTril(b *testing.B) {
-	x := typed(seq(1024, 1024), []int{1024, 1024}, Float32)
+	x := typedOf(seqData(1024, 1024), []int{1024, 1024}, Float32)
 	for b.Loop() {
 		if err := Eval(Tril(x, 0)); err != nil {
 			b.Fatal(err)
