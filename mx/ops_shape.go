@@ -10,7 +10,8 @@ import (
 // Repeat), padding (Pad), rolling (Roll) and diagonals and triangles (Diag,
 // Tril, Triu, Trace). Their kernels are copies between strided sub-views of
 // the input and the output (core.CopyKernels), except Tril and Triu, which
-// have a masked copy of their own (core.ShapeKernels).
+// have a masked copy of their own (core.ShapeKernels). Stack, Tile, Repeat
+// and Trace are composed of other ops.
 
 // Concatenate joins arrays along an existing axis, by default axis 0; pass
 // mx.Axis(i) to choose another (negative counts from the end). The arrays
@@ -354,6 +355,43 @@ func Diag(a *Array, k int, opts ...Option) *Array {
 		return Contiguous(Diagonal(a, k, o.stream), o.stream)
 	}
 	panic(newError(op, "the array must be 1-D or 2-D, not of shape %s", shapeString(a.shape)))
+}
+
+// Trace returns the sums of the offset-th diagonals of a (0 the main one,
+// offset > 0 above it, offset < 0 below it) over the planes of the two axes
+// given with mx.Axes(axis1, axis2), by default the first two: the result
+// has a's shape without those axes (0-d for a matrix). A Dtype option
+// converts the diagonals to that type before they are summed; the result's
+// type then follows Sum, as in MLX: bool and small integers sum to 32-bit
+// integers. An empty diagonal sums to zero. It panics with *Error when a
+// has fewer than two dimensions or the axes are not two different axes of
+// a.
+func Trace(a *Array, offset int, opts ...Option) *Array {
+	const op = "trace"
+	o := parseOptions(op, optStream|optAxes|optDtype, opts)
+	needArray(op, a)
+	if a.Ndim() < 2 {
+		panic(newError(op, "the array must have at least 2 dimensions, not shape %s", shapeString(a.shape)))
+	}
+	ax1, ax2 := 0, 1
+	if o.set&optAxes != 0 {
+		if len(o.axes) != 2 {
+			panic(newError(op, "takes two axes, not %v", o.axes))
+		}
+		ax1, ax2 = normAxis(op, o.axes[0], a.Ndim()), normAxis(op, o.axes[1], a.Ndim())
+		if ax1 == ax2 {
+			panic(newError(op, "the two axes must differ, got %v", o.axes))
+		}
+	}
+	if o.set&optDtype != 0 && !o.dtype.valid() {
+		panic(newError(op, "invalid dtype %v", o.dtype))
+	}
+	offset = max(min(offset, a.shape[ax2]), -a.shape[ax1]) // past these the diagonal is empty
+	d := Diagonal(a, offset, Axes(ax1, ax2), o.stream)
+	if o.set&optDtype != 0 {
+		d = AsType(d, o.dtype, o.stream)
+	}
+	return Sum(d, Axis(-1), o.stream)
 }
 
 // Tril returns a copy of a with the elements above the k-th diagonal of
