@@ -137,7 +137,6 @@ func slicedOf(data []float64, shape []int, dt Dtype) *Array {
 	return v
 }
 
-
 // layouts builds an input in the ways the tests try: packed, transposed,
 // flipped and sliced (all but the first only for at least one element and
 // axis).
@@ -644,7 +643,9 @@ func init() {
 	// A row broadcast to three rows (stride 0), as broadcast views are.
 	row := seqIn(4)
 	bc := shapeIn{slices.Concat(row.data, row.data, row.data), []int{3, 4}}
-	bview := func() []*Array { return []*Array{viewOf(typedOf(row.data, row.shape, f32), []int{3, 4}, []int{0, 1}, 0)} }
+	bview := func() []*Array {
+		return []*Array{viewOf(typedOf(row.data, row.shape, f32), []int{3, 4}, []int{0, 1}, 0)}
+	}
 	addCases(
 		opCase{name: "concatenate/broadcast", in: append(bview(), ins(x34)...), op: cat(1),
 			want: concatRef([]shapeIn{bc, x34}, 1, false, f32)},
