@@ -300,7 +300,10 @@ func Roll(a *Array, shift any, opts ...Option) *Array {
 		for _, s := range shifts {
 			total += reduceShift(s, n)
 		}
-		return newArray(rollPrim{flat: reduceShift(total, n)}, o.stream, []*Array{a}, a.shape, a.dtype)
+		if total = reduceShift(total, n); total == 0 {
+			return a
+		}
+		return newArray(rollPrim{flat: total}, o.stream, []*Array{a}, a.shape, a.dtype)
 	}
 	axes := o.axes
 	if len(axes) == 0 {
@@ -314,6 +317,9 @@ func Roll(a *Array, shift any, opts ...Option) *Array {
 		ax := normAxis(op, axes[min(i, len(axes)-1)], a.Ndim())
 		n := a.shape[ax]
 		per[ax] = reduceShift(per[ax]+reduceShift(shifts[min(i, len(shifts)-1)], n), n)
+	}
+	if !slices.ContainsFunc(per, func(s int) bool { return s != 0 }) {
+		return a
 	}
 	return newArray(rollPrim{shifts: per, flat: -1}, o.stream, []*Array{a}, a.shape, a.dtype)
 }
