@@ -48,6 +48,8 @@ var cases = []benchCase{
 	{"add", "add 16M float32", shapes([]int{m16}, []int{m16}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], x[1]) }},
 	{"add_scalar", "add scalar 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], 1) }},
 	{"exp", "exp 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Exp(x[0]) }},
+	{"sum", "sum 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Sum(x[0]) }},
+	{"softmax", "softmax [4096,1024] axis -1", shapes([]int{4096, 1024}), func(x []*mx.Array) *mx.Array { return mx.Softmax(x[0], mx.Axis(-1)) }},
 	{"add_broadcast", "add [4096,1024]+[1024]", shapes([]int{4096, 1024}, []int{1024}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], x[1]) }},
 }
 

@@ -11,8 +11,8 @@ import (
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// viewOf returns a strided view of a's data (as view ops make them).
-func viewOf(a *Array, shape, strides []int, offset int) *Array {
+// printView returns a strided view of a's data (as view ops make them).
+func printView(a *Array, shape, strides []int, offset int) *Array {
 	if err := Eval(a); err != nil {
 		panic(err)
 	}
@@ -95,14 +95,14 @@ func TestArrayString(t *testing.T) {
 		{"empty 0x3", NewArray([]float32{}, 0, 3), "array([], dtype=float32)"},
 		{"empty 2x0", NewArray([]int32{}, 2, 0), "array([[],\n       []], dtype=int32)"},
 		{"empty 2x0x3", NewArray([]bool{}, 2, 0, 3), "array([[],\n       []], dtype=bool)"},
-		{"transposed", viewOf(NewArray([]int32{1, 2, 3, 4, 5, 6}, 2, 3), []int{3, 2}, []int{1, 3}, 0),
+		{"transposed", printView(NewArray([]int32{1, 2, 3, 4, 5, 6}, 2, 3), []int{3, 2}, []int{1, 3}, 0),
 			"array([[1, 4],\n       [2, 5],\n       [3, 6]], dtype=int32)"},
-		{"broadcast", viewOf(NewArray([]float32{1, 2}), []int{3, 2}, []int{0, 1}, 0),
+		{"broadcast", printView(NewArray([]float32{1, 2}), []int{3, 2}, []int{0, 1}, 0),
 			"array([[1, 2],\n       [1, 2],\n       [1, 2]], dtype=float32)"},
-		{"reversed", viewOf(NewArray(iota32(10)), []int{10}, []int{-1}, 9),
+		{"reversed", printView(NewArray(iota32(10)), []int{10}, []int{-1}, 9),
 			"array([9, 8, 7, ..., 2, 1, 0], dtype=int32)"},
-		{"sliced scalar", viewOf(NewArray([]int64{5, 6, 7}), []int{}, []int{}, 2), "array(7, dtype=int64)"},
-		{"strided summarised", viewOf(NewArray(iota32(64), 8, 8), []int{8, 8}, []int{1, 8}, 0),
+		{"sliced scalar", printView(NewArray([]int64{5, 6, 7}), []int{}, []int{}, 2), "array(7, dtype=int64)"},
+		{"strided summarised", printView(NewArray(iota32(64), 8, 8), []int{8, 8}, []int{1, 8}, 0),
 			"array([[0, 8, 16, ..., 40, 48, 56],\n" +
 				"       [1, 9, 17, ..., 41, 49, 57],\n" +
 				"       [2, 10, 18, ..., 42, 50, 58],\n" +

@@ -200,14 +200,30 @@ func ExampleIinfo() {
 	// 18446744073709551615
 }
 
+// The quick start's transforms: the gradient of sin is cos.
+func ExampleGrad() {
+	x := mx.Scalar(0.0)
+	fmt.Println(mx.Sin(x))
+	fmt.Println(mx.Grad(mx.Sin)(x))
+
+	dfdx := mx.Grad(mx.Sin)
+	fmt.Println(dfdx(mx.Scalar(math.Pi)))
+	fmt.Println(mx.Cos(mx.Scalar(math.Pi)))
+	// Output:
+	// array(0, dtype=float32)
+	// array(1, dtype=float32)
+	// array(-1, dtype=float32)
+	// array(-1, dtype=float32)
+}
+
 // Indexing, as in MLX's documentation.
 func ExampleIndex_mlxDocs() {
-	arr := mx.NewArray([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	arr := mx.Arange(10)
 	fmt.Println(mx.Index(arr, 3))
 	fmt.Println(mx.Index(arr, -2))                 // arr[-2]
 	fmt.Println(mx.Index(arr, mx.S(2, 8).Step(2))) // arr[2:8:2]
 
-	arr = mx.Reshape(mx.Index(arr, mx.To(8)), []int{2, 2, 2})
+	arr = mx.Reshape(mx.Arange(8), []int{2, 2, 2})
 	fmt.Println(mx.Index(arr, mx.Colon, mx.Colon, 0)) // arr[:, :, 0]
 	fmt.Println(mx.Index(arr, mx.Ellipsis, 0))        // arr[..., 0]
 	fmt.Println(mx.Index(arr, mx.NewAxis).Shape())    // arr[None].shape
