@@ -1,0 +1,312 @@
+package cpu
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+)
+
+// The blocked matrix product (GEMM) follows BLIS: C is computed in blocks
+// of nc columns; for each block of kc steps of the inner dimension a
+// kc×nc block of B is packed into contiguous panels of nr columns, then for
+// each block of mc rows an mc×kc block of A is packed into panels of mr
+// rows, and a register-blocked micro-kernel multiplies one A panel by one B
+// panel into an mr×nr tile of C. Packing reads any strides (transposed or
+// broadcast operands need no copy beforehand) and converts half-precision
+// inputs to float32. The micro-kernel is the only part that wants to be
+// written per instruction set; gemm_kernels.go holds the pure-Go ones and
+// the variables an assembly kernel would replace.
+
+// gemmFloat is an element type the blocked GEMM computes in.
+type gemmFloat interface{ ~float32 | ~float64 }
+
+// microKernel computes one mr×nr tile of C from a packed A panel (a[p*mr+i])
+// and a packed B panel (b[p*nr+j]), k ≥ 1 steps long:
+//
+//	c[i*ldc+j] = alpha*Σ_p a[p*mr+i]*b[p*nr+j] + beta*c[i*ldc+j]
+//
+// for i < mr and j < nr. With beta zero, c is only written (it may hold
+// garbage or NaN before).
+type microKernel[T gemmFloat] func(k int, a, b, c []T, ldc int, alpha, beta T)
+
+// gemmConfig is a micro-kernel with its tile shape and its cache blocking:
+// an mc×kc block of A stays in the L2 cache, a kc×nr panel of B in L1, and
+// a kc×nc block of B in L3.
+type gemmConfig[T gemmFloat] struct {
+	name       string
+	mr, nr     int
+	mc, kc, nc int // mc a multiple of mr, nc a multiple of nr
+	kernel     microKernel[T]
+}
+
+// matrix is a strided matrix: element (i, j) is data[off+i*rs+j*cs].
+type matrix[S any] struct {
+	data        []S
+	off, rs, cs int
+}
+
+// at returns the matrix starting at row i and column j of m.
+func (m matrix[S]) at(i, j int) matrix[S] {
+	m.off += i*m.rs + j*m.cs
+	return m
+}
+
+// t returns the transpose of m.
+func (m matrix[S]) t() matrix[S] {
+	m.rs, m.cs = m.cs, m.rs
+	return m
+}
+
+// gemmBuffers holds one worker's packing buffers.
+type gemmBuffers[T gemmFloat] struct {
+	a, b, tile []T
+}
+
+func newGemmBuffers[T gemmFloat](cfg *gemmConfig[T], m, n, k int) *gemmBuffers[T] {
+	kb := min(cfg.kc, k)
+	mb := roundUp(min(cfg.mc, m), cfg.mr)
+	nb := roundUp(min(cfg.nc, n), cfg.nr)
+	return &gemmBuffers[T]{
+		a:    make([]T, mb*kb),
+		b:    make([]T, nb*kb),
+		tile: make([]T, cfg.mr*cfg.nr),
+	}
+}
+
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// gemmSerial computes C = alpha*A*B + beta*C on the calling goroutine for
+// A m×k, B k×n and C m×n row-major with row stride ldc from c[coff]. S is
+// T, or core.F16 or core.BF16 when T is float32. k must be at least one.
+func gemmSerial[S any, T gemmFloat](cfg *gemmConfig[T], m, n, k int, alpha T, a, b matrix[S], beta T, c []T, coff, ldc int, w *gemmBuffers[T]) {
+	for jc := 0; jc < n; jc += cfg.nc {
+		nb := min(cfg.nc, n-jc)
+		for pc := 0; pc < k; pc += cfg.kc {
+			kb := min(cfg.kc, k-pc)
+			bet := beta
+			if pc > 0 {
+				bet = 1
+			}
+			packPanels(w.b, b.at(pc, jc).t(), nb, kb, cfg.nr)
+			for ic := 0; ic < m; ic += cfg.mc {
+				mb := min(cfg.mc, m-ic)
+				packPanels(w.a, a.at(ic, pc), mb, kb, cfg.mr)
+				macroKernel(cfg, mb, nb, kb, alpha, w.a, w.b, bet, c, coff+ic*ldc+jc, ldc, w.tile)
+			}
+		}
+	}
+}
+
+// macroKernel multiplies a packed mb×kb block of A by a packed kb×nb block
+// of B into C, one micro-kernel tile at a time. Tiles cut by the block's
+// edge are computed into tile and copied.
+func macroKernel[T gemmFloat](cfg *gemmConfig[T], mb, nb, kb int, alpha T, ap, bp []T, beta T, c []T, coff, ldc int, tile []T) {
+	mr, nr, kern := cfg.mr, cfg.nr, cfg.kernel
+	for jr := 0; jr < nb; jr += nr {
+		nn := min(nr, nb-jr)
+		bpan := bp[jr*kb : (jr+nr)*kb]
+		for ir := 0; ir < mb; ir += mr {
+			mm := min(mr, mb-ir)
+			apan := ap[ir*kb : (ir+mr)*kb]
+			o := coff + ir*ldc + jr
+			if mm == mr && nn == nr {
+				kern(kb, apan, bpan, c[o:o+(mr-1)*ldc+nr], ldc, alpha, beta)
+				continue
+			}
+			kern(kb, apan, bpan, tile, nr, alpha, 0)
+			for i := 0; i < mm; i++ {
+				row := c[o+i*ldc : o+i*ldc+nn]
+				t := tile[i*nr : i*nr+nn]
+				if beta == 0 {
+					copy(row, t)
+					continue
+				}
+				for j := range row {
+					row[j] = t[j] + beta*row[j]
+				}
+			}
+		}
+	}
+}
+
+// packPanels packs the rows×cols matrix x into dst as ceil(rows/r) panels
+// of cols×r elements, panel q holding dst[q*cols*r+p*r+i] = x[q*r+i, p];
+// rows past the end are zeros. A block of A is packed as it is (r = mr), a
+// block of B as its transpose (r = nr).
+func packPanels[S any, T gemmFloat](dst []T, x matrix[S], rows, cols, r int) {
+	switch s := any(x.data).(type) {
+	case []T:
+		packSame(dst, matrix[T]{s, x.off, x.rs, x.cs}, rows, cols, r)
+	case []core.F16:
+		packConv(any(dst).([]float32), matrix[core.F16]{s, x.off, x.rs, x.cs}, rows, cols, r, core.F16.Float32)
+	case []core.BF16:
+		packConv(any(dst).([]float32), matrix[core.BF16]{s, x.off, x.rs, x.cs}, rows, cols, r, core.BF16.Float32)
+	default:
+		panic("cpu: gemm packing from an unexpected element type")
+	}
+}
+
+func packSame[T gemmFloat](dst []T, x matrix[T], rows, cols, r int) {
+	for q := 0; q*r < rows; q++ {
+		pan := dst[q*cols*r : (q+1)*cols*r]
+		rr := min(r, rows-q*r)
+		base := x.off + q*r*x.rs
+		switch {
+		case x.rs == 1 && rr == r:
+			// Each step p is r consecutive elements.
+			for p := 0; p < cols; p++ {
+				o := base + p*x.cs
+				copy(pan[p*r:p*r+r], x.data[o:o+r])
+			}
+		case x.cs == 1:
+			// Each row is consecutive: read it in order, write it with stride r.
+			for i := 0; i < rr; i++ {
+				o := base + i*x.rs
+				src := x.data[o : o+cols]
+				for p, v := range src {
+					pan[p*r+i] = v
+				}
+			}
+		default:
+			for p := 0; p < cols; p++ {
+				o := base + p*x.cs
+				d := pan[p*r : p*r+rr]
+				for i := range d {
+					d[i] = x.data[o]
+					o += x.rs
+				}
+			}
+		}
+		if rr < r {
+			for p := 0; p < cols; p++ {
+				clear(pan[p*r+rr : p*r+r])
+			}
+		}
+	}
+}
+
+func packConv[S any](dst []float32, x matrix[S], rows, cols, r int, conv func(S) float32) {
+	for q := 0; q*r < rows; q++ {
+		pan := dst[q*cols*r : (q+1)*cols*r]
+		rr := min(r, rows-q*r)
+		base := x.off + q*r*x.rs
+		for p := 0; p < cols; p++ {
+			o := base + p*x.cs
+			d := pan[p*r : p*r+r]
+			for i := 0; i < rr; i++ {
+				d[i] = conv(x.data[o])
+				o += x.rs
+			}
+			clear(d[rr:])
+		}
+	}
+}
+
+// gemmJob is a stack of GEMMs of one shape: C[t] = alpha*A[t]*B[t] +
+// beta*C[t] for each batch t, A[t] and B[t] starting at aOffs[t] and
+// bOffs[t] (their row and column strides from a and b), C[t] row-major
+// at t*m*n in c.
+type gemmJob[S any, T gemmFloat] struct {
+	cfg          *gemmConfig[T]
+	m, n, k      int
+	alpha, beta  T
+	a, b         matrix[S]
+	aOffs, bOffs []int
+	c            []T
+}
+
+// gemmParallelMin is the smallest number of multiply-adds worth splitting
+// over several goroutines.
+const gemmParallelMin = 1 << 18
+
+// run computes the job, split over the cores: whole matrices go to
+// different workers when there are enough of them; otherwise each matrix
+// is split by rows or columns.
+func (j *gemmJob[S, T]) run() {
+	nb := len(j.aOffs)
+	if nb == 0 || j.m == 0 || j.n == 0 {
+		return
+	}
+	if j.k == 0 {
+		scaleSlice(j.c[:nb*j.m*j.n], j.beta)
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if nb*j.m*j.n*j.k < gemmParallelMin {
+		workers = 1
+	}
+	one := func(t int, i0, i1, j0, j1 int, w *gemmBuffers[T]) {
+		a, b := j.a, j.b
+		a.off, b.off = j.aOffs[t], j.bOffs[t]
+		gemmSerial(j.cfg, i1-i0, j1-j0, j.k, j.alpha, a.at(i0, 0), b.at(0, j0), j.beta, j.c, t*j.m*j.n+i0*j.n+j0, j.n, w)
+	}
+	if workers == 1 || nb >= 4*workers || nb%workers == 0 {
+		parts := min(workers, nb)
+		runParts(parts, func(p int) {
+			w := newGemmBuffers(j.cfg, j.m, j.n, j.k)
+			for t := p * nb / parts; t < (p+1)*nb/parts; t++ {
+				one(t, 0, j.m, 0, j.n, w)
+			}
+		})
+		return
+	}
+	// Split each matrix along its longer side, in whole tiles.
+	byRows := j.m/j.cfg.mr >= j.n/j.cfg.nr
+	size, unit := j.n, j.cfg.nr
+	if byRows {
+		size, unit = j.m, j.cfg.mr
+	}
+	chunk := roundUp((size+workers-1)/workers, unit)
+	parts := (size + chunk - 1) / chunk
+	bufs := make([]*gemmBuffers[T], parts)
+	for p := range bufs {
+		if byRows {
+			bufs[p] = newGemmBuffers(j.cfg, chunk, j.n, j.k)
+		} else {
+			bufs[p] = newGemmBuffers(j.cfg, j.m, chunk, j.k)
+		}
+	}
+	for t := 0; t < nb; t++ {
+		runParts(parts, func(p int) {
+			lo, hi := p*chunk, min((p+1)*chunk, size)
+			if byRows {
+				one(t, lo, hi, 0, j.n, bufs[p])
+			} else {
+				one(t, 0, j.m, lo, hi, bufs[p])
+			}
+		})
+	}
+}
+
+// runParts calls fn(0) ... fn(parts-1) concurrently, fn(0) on the calling
+// goroutine, and returns when all are done.
+func runParts(parts int, fn func(p int)) {
+	if parts <= 1 {
+		fn(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(p)
+		}()
+	}
+	fn(0)
+	wg.Wait()
+}
+
+// scaleSlice multiplies x by s in place; s zero clears x (NaN included).
+func scaleSlice[T gemmFloat](x []T, s T) {
+	switch s {
+	case 0:
+		clear(x)
+	case 1:
+	default:
+		for i := range x {
+			x[i] *= s
+		}
+	}
+}
