@@ -241,7 +241,7 @@ func TestGemmBatches(t *testing.T) {
 		for _, tc := range []gemmCase{
 			{batch: []int{3}, m: 5, n: 6, k: 7, alpha: 1},
 			{batch: []int{2, 3}, m: 33, n: 9, k: 17, la: layoutCol, lb: layoutReversed, alpha: 1},
-			{batch: []int{4, 2}, m: 8, n: 9, k: 10, bcastB: map[int]bool{0: true, 1: true}, alpha: 1},            // one tall GEMM
+			{batch: []int{4, 2}, m: 8, n: 9, k: 10, bcastB: map[int]bool{0: true, 1: true}, alpha: 1},                // one tall GEMM
 			{batch: []int{4, 2}, m: 8, n: 9, k: 10, la: layoutCol, bcastB: map[int]bool{0: true, 1: true}, alpha: 1}, // not foldable
 			{batch: []int{5, 3}, m: 70, n: 80, k: 90, bcastA: map[int]bool{1: true}, bcastB: map[int]bool{0: true}, alpha: 1},
 			{batch: []int{3}, m: 4, n: 5, k: 0, withC: true, alpha: 1, bet: 3},
