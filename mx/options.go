@@ -22,11 +22,13 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optScale
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
+	optScale: "alpha/beta",
 }
 
 // options is the parsed form of an op's Options.
@@ -38,6 +40,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	scale    scaleFactors // Alpha and Beta of Addmm (ops_matmul.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
