@@ -237,9 +237,20 @@ func (j *gemmJob[S, T]) run() {
 		workers = 1
 	}
 	one := func(t int, i0, i1, j0, j1 int, w *gemmBuffers[T]) {
-		a, b := j.a, j.b
-		a.off, b.off = j.aOffs[t], j.bOffs[t]
-		gemmSerial(j.cfg, i1-i0, j1-j0, j.k, j.alpha, a.at(i0, 0), b.at(0, j0), j.beta, j.c, t*j.m*j.n+i0*j.n+j0, j.n, w)
+		a, b := j.a.at(i0, 0), j.b.at(0, j0)
+		a.off, b.off = a.off+j.aOffs[t], b.off+j.bOffs[t]
+		coff := t*j.m*j.n + i0*j.n + j0
+		if ad, ok := any(a.data).([]T); ok && (j.m == 1 || j.n == 1) {
+			at := matrix[T]{ad, a.off, a.rs, a.cs}
+			bt := matrix[T]{any(b.data).([]T), b.off, b.rs, b.cs}
+			if j.n == 1 { // C = A·b: rows of A dotted with b's column
+				gemv(i1-i0, j.k, j.alpha, at, bt, bt.rs, j.beta, j.c, coff, j.n)
+			} else { // C = a·B: rows of Bᵀ dotted with a's row
+				gemv(j1-j0, j.k, j.alpha, bt.t(), at, at.cs, j.beta, j.c, coff, 1)
+			}
+			return
+		}
+		gemmSerial(j.cfg, i1-i0, j1-j0, j.k, j.alpha, a, b, j.beta, j.c, coff, j.n, w)
 	}
 	if workers == 1 || nb >= 4*workers || nb%workers == 0 {
 		parts := min(workers, nb)
@@ -308,5 +319,71 @@ func scaleSlice[T gemmFloat](x []T, s T) {
 		for i := range x {
 			x[i] *= s
 		}
+	}
+}
+
+// gemv computes y = alpha*M*x + beta*y for an r×k matrix M, x with stride
+// incx from x.data[x.off], and y with stride incy from y[yoff]; k ≥ 1. It is
+// the product of a matrix and a vector (a 1-wide A or B), which packing
+// would only slow down: rows of M that are contiguous are dotted with x,
+// otherwise M's columns are added to y.
+func gemv[T gemmFloat](r, k int, alpha T, mat matrix[T], x matrix[T], incx int, beta T, y []T, yoff, incy int) {
+	if mat.cs == 1 || mat.rs != 1 {
+		for i := 0; i < r; i++ {
+			var s T
+			if mat.cs == 1 && incx == 1 {
+				s = dot(mat.data[mat.off+i*mat.rs:mat.off+i*mat.rs+k], x.data[x.off:x.off+k])
+			} else {
+				o, xo := mat.off+i*mat.rs, x.off
+				for p := 0; p < k; p++ {
+					s += mat.data[o] * x.data[xo]
+					o += mat.cs
+					xo += incx
+				}
+			}
+			o := yoff + i*incy
+			if beta == 0 {
+				y[o] = alpha * s
+			} else {
+				y[o] = alpha*s + beta*y[o]
+			}
+		}
+		return
+	}
+	// Columns of M are contiguous: y += (alpha*x[p]) * M[:, p].
+	if incy != 1 {
+		panic("cpu: gemv with a strided y")
+	}
+	ys := y[yoff : yoff+r]
+	scaleSlice(ys, beta)
+	for p := 0; p < k; p++ {
+		o := mat.off + p*mat.cs
+		axpy(alpha*x.data[x.off+p*incx], mat.data[o:o+r], ys)
+	}
+}
+
+// dot returns Σ x[i]*y[i] over len(x) elements (y at least as long).
+func dot[T gemmFloat](x, y []T) T {
+	var s0, s1, s2, s3 T
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		xv, yv := (*[4]T)(x[i:i+4]), (*[4]T)(y[i:i+4])
+		s0 += xv[0] * yv[0]
+		s1 += xv[1] * yv[1]
+		s2 += xv[2] * yv[2]
+		s3 += xv[3] * yv[3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy adds s*x to y (y at least as long as x).
+func axpy[T gemmFloat](s T, x, y []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += s * v
 	}
 }

@@ -229,6 +229,11 @@ func TestGemmBlocking(t *testing.T) {
 			{m: 300, n: 37, k: 600, la: layoutRow, lb: layoutRow, alpha: 1},
 			{m: 13, n: 2100, k: 257, la: layoutCol, lb: layoutRow, alpha: 1},
 			{m: 257, n: 259, k: 513, la: layoutReversed, lb: layoutCol, alpha: 0.5, withC: true, bet: 2},
+			// Matrix times vector, split over the cores.
+			{m: 1000, n: 1, k: 300, la: layoutRow, lb: layoutRow, alpha: 1},
+			{m: 1000, n: 1, k: 300, la: layoutCol, lb: layoutCol, alpha: 2, withC: true, bet: 1},
+			{m: 1, n: 1000, k: 300, la: layoutRow, lb: layoutRow, alpha: 1, withC: true, bet: -1},
+			{m: 1, n: 1000, k: 300, la: layoutReversed, lb: layoutCol, alpha: 1},
 		} {
 			t.Run(fmt.Sprint(dt, tc.m, tc.n, tc.k), func(t *testing.T) { runGemmCase(t, rng, dt, tc) })
 		}
@@ -244,6 +249,8 @@ func TestGemmBatches(t *testing.T) {
 			{batch: []int{4, 2}, m: 8, n: 9, k: 10, bcastB: map[int]bool{0: true, 1: true}, alpha: 1},                // one tall GEMM
 			{batch: []int{4, 2}, m: 8, n: 9, k: 10, la: layoutCol, bcastB: map[int]bool{0: true, 1: true}, alpha: 1}, // not foldable
 			{batch: []int{5, 3}, m: 70, n: 80, k: 90, bcastA: map[int]bool{1: true}, bcastB: map[int]bool{0: true}, alpha: 1},
+			{batch: []int{3}, m: 200, n: 100, k: 50, la: layoutCol, alpha: 1}, // each matrix split
+			{batch: []int{3}, m: 7, n: 300, k: 200, lb: layoutCol, alpha: 1},
 			{batch: []int{3}, m: 4, n: 5, k: 0, withC: true, alpha: 1, bet: 3},
 			{batch: []int{2}, m: 4, n: 5, k: 0, alpha: 1},
 			{batch: []int{2}, m: 9, n: 10, k: 11, withC: true, alpha: 2, bet: 0.5},
