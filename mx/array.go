@@ -19,6 +19,7 @@ type Array struct {
 	done   chan struct{} // closed once evaluated; set when scheduled
 	n      *node         // how to compute it; nil when it has data
 	err    error         // why evaluation failed (status failed)
+	trace  *traceScope   // the transform tracing a, if any
 
 	// Data, valid once status is available.
 	buf     *core.Buffer
@@ -98,8 +99,12 @@ func (a *Array) view() core.View {
 func newNode(prim Primitive, s Stream, inputs []*Array, shapes [][]int, dtypes []Dtype) []*Array {
 	n := &node{prim: prim, inputs: inputs, stream: s}
 	n.outputs = make([]*Array, len(shapes))
+	var trace *traceScope
+	for _, in := range inputs {
+		trace = innerScope(trace, in.trace)
+	}
 	for i := range shapes {
-		n.outputs[i] = &Array{shape: shapes[i], dtype: dtypes[i], n: n}
+		n.outputs[i] = &Array{shape: shapes[i], dtype: dtypes[i], n: n, trace: trace}
 	}
 	return n.outputs
 }

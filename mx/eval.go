@@ -39,6 +39,13 @@ func Eval(arrays ...*Array) error {
 // AsyncEval schedules arrays for evaluation and returns at once. Reading an
 // array (Item, ToSlice, Eval) waits for it.
 func AsyncEval(arrays ...*Array) {
+	for _, a := range arrays {
+		if a != nil {
+			if err := a.traceError("eval"); err != nil {
+				panic(err)
+			}
+		}
+	}
 	schedMu.Lock()
 	defer schedMu.Unlock()
 	schedEpoch++

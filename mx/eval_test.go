@@ -1,9 +1,14 @@
 package mx
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+
+	"github.com/mlxgo/mlxgo/internal/core"
 )
 
 func TestAddLazy(t *testing.T) {
@@ -57,4 +62,107 @@ func TestStreamsConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// countPrim adds one to its input and counts how often its kernel runs.
+type countPrim struct{ runs *int64 }
+
+func (countPrim) Name() string { return "Count" }
+
+func (p countPrim) Eval(s Stream, in, out []*Array) error {
+	atomic.AddInt64(p.runs, 1)
+	return binaryPrim{core.Add, "add"}.Eval(s, []*Array{in[0], Scalar(1, in[0].dtype)}, out)
+}
+
+func TestEvalTwiceDoesNoWork(t *testing.T) {
+	var runs int64
+	x := NewArray([]float32{1, 2})
+	y := newArray(countPrim{&runs}, DefaultStream(), []*Array{x}, x.shape, x.dtype)
+	z := Add(y, y)
+	for i := 0; i < 3; i++ {
+		if err := Eval(z, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runs != 1 {
+		t.Fatalf("kernel ran %d times", runs)
+	}
+	if got := ToSlice[float32](z); !slices.Equal(got, []float32{4, 6}) {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestEvalFailurePropagates(t *testing.T) {
+	bad := newArray(placeholderPrim{}, DefaultStream(), nil, []int{2}, Float32)
+	y := Add(bad, 1)
+	good := Add(NewArray([]float32{1}), 1)
+	err := Eval(y, good)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %T is not *Error", err)
+	}
+	if !good.IsAvailable() {
+		t.Fatal("the array that could be computed was not")
+	}
+	// Reading a failed array panics with the same *Error.
+	if err := Catch(func() { ToSlice[float32](y) }); err == nil {
+		t.Fatal("reading a failed array did not fail")
+	}
+}
+
+func TestGPUUnavailable(t *testing.T) {
+	if IsAvailable(GPU) {
+		t.Skip("a GPU is available")
+	}
+	err := Catch(func() { Add(NewArray([]float32{1}), 1, GPU) })
+	if err == nil || !strings.Contains(err.Error(), "gpu") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestCatchPassesOtherPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Fatalf("got %v", r)
+		}
+	}()
+	Catch(func() { panic("boom") })
+}
+
+func TestShapeErrorAtCall(t *testing.T) {
+	err := Catch(func() { Add(NewArray([]float32{1, 2, 3}), NewArray([]float32{1, 2})) })
+	if err == nil || !strings.Contains(err.Error(), "add") || !strings.Contains(err.Error(), "(3,)") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestWithStream(t *testing.T) {
+	s := NewStream(CPU)
+	before := DefaultStream()
+	WithStream(s, func() {
+		if DefaultStream() != s {
+			t.Error("default stream not set inside WithStream")
+		}
+		if got := Item[float32](Add(Scalar(1.0), 2)); got != 3 {
+			t.Errorf("got %v", got)
+		}
+	})
+	if DefaultStream() != before {
+		t.Error("default stream not restored")
+	}
+}
+
+func TestAsyncEvalThenRead(t *testing.T) {
+	x := Add(NewArray([]float32{1, 2, 3}), 1)
+	AsyncEval(x)
+	Synchronize()
+	if !x.IsAvailable() {
+		t.Fatal("not available after Synchronize")
+	}
+	if got := ToSlice[float32](x); !slices.Equal(got, []float32{2, 3, 4}) {
+		t.Fatalf("got %v", got)
+	}
 }
