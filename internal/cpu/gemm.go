@@ -3,6 +3,7 @@ package cpu
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -148,34 +149,35 @@ func packPanels[S any, T gemmFloat](dst []T, x matrix[S], rows, cols, r int) {
 }
 
 func packSame[T gemmFloat](dst []T, x matrix[T], rows, cols, r int) {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
 	for q := 0; q*r < rows; q++ {
 		pan := dst[q*cols*r : (q+1)*cols*r]
 		rr := min(r, rows-q*r)
 		base := x.off + q*r*x.rs
-		switch {
-		case x.rs == 1 && rr == r:
+		// Bounds-check the block's four corners once: every element lies
+		// between them, so the loops below read without checks.
+		for _, o := range [...]int{base, base + (rr-1)*x.rs, base + (cols-1)*x.cs, base + (rr-1)*x.rs + (cols-1)*x.cs} {
+			_ = x.data[o]
+		}
+		src := unsafe.Pointer(unsafe.SliceData(x.data))
+		if x.rs == 1 && rr == r {
 			// Each step p is r consecutive elements.
 			for p := 0; p < cols; p++ {
-				o := base + p*x.cs
-				copy(pan[p*r:p*r+r], x.data[o:o+r])
+				s := unsafe.Slice((*T)(unsafe.Add(src, (base+p*x.cs)*size)), r)
+				copy(pan[p*r:p*r+r], s)
 			}
-		case x.cs == 1:
-			// Each row is consecutive: read it in order, write it with stride r.
-			for i := 0; i < rr; i++ {
-				o := base + i*x.rs
-				src := x.data[o : o+cols]
-				for p, v := range src {
-					pan[p*r+i] = v
-				}
-			}
-		default:
+			continue
+		}
+		// Row by row: each row read in order, written with stride r.
+		step := x.cs * size
+		for i := 0; i < rr; i++ {
+			s := unsafe.Add(src, (base+i*x.rs)*size)
+			d := unsafe.Pointer(&pan[i])
 			for p := 0; p < cols; p++ {
-				o := base + p*x.cs
-				d := pan[p*r : p*r+rr]
-				for i := range d {
-					d[i] = x.data[o]
-					o += x.rs
-				}
+				*(*T)(d) = *(*T)(s)
+				s = unsafe.Add(s, step)
+				d = unsafe.Add(d, r*size)
 			}
 		}
 		if rr < r {

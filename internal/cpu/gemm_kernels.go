@@ -4,13 +4,18 @@ import "unsafe"
 
 // The GEMM micro-kernels and their blocking. sgemm and dgemm are the
 // configurations in use for float32 (also float16 and bfloat16, which are
-// computed in float32) and float64. They hold the pure-Go kernels below; an
-// assembly kernel for the machine's instruction set (AVX2, AVX-512, NEON),
-// chosen at start-up by CPU feature, replaces them with its own tile shape
-// and blocking in an init function of its own file (gemm_<arch>.go).
+// computed in float32) and float64. They start as the pure-Go kernels below;
+// an assembly kernel for the machine's instruction set (AVX2, AVX-512,
+// NEON), chosen at start-up by CPU feature, replaces them with its own tile
+// shape and blocking in an init function of its file (gemm_<arch>.go), which
+// also adds it to sgemmAll or dgemmAll, the lists of kernels this machine
+// can run (the tests check each of them).
 var (
-	sgemm = gemmConfig[float32]{name: "go2x4", mr: 2, nr: 4, mc: 128, kc: 256, nc: 2048, kernel: kernel2x4[float32]}
-	dgemm = gemmConfig[float64]{name: "go2x4", mr: 2, nr: 4, mc: 96, kc: 256, nc: 1024, kernel: kernel2x4[float64]}
+	sgemmGo = gemmConfig[float32]{name: "go-2x4", mr: 2, nr: 4, mc: 128, kc: 256, nc: 2048, kernel: kernel2x4[float32]}
+	dgemmGo = gemmConfig[float64]{name: "go-2x4", mr: 2, nr: 4, mc: 96, kc: 256, nc: 1024, kernel: kernel2x4[float64]}
+
+	sgemm, dgemm       = sgemmGo, dgemmGo
+	sgemmAll, dgemmAll = []*gemmConfig[float32]{&sgemmGo}, []*gemmConfig[float64]{&dgemmGo}
 )
 
 // kernel2x4 is the pure-Go micro-kernel: a 2×4 tile of C in eight

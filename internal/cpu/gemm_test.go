@@ -207,7 +207,20 @@ func runGemmCase(t *testing.T, rng *rand.Rand, dt core.Dtype, tc gemmCase) {
 	}
 }
 
-func TestGemmShapes(t *testing.T) {
+// forEachKernel runs f once with each pair of float32 and float64 GEMM
+// kernels this machine can run in use.
+func forEachKernel(t *testing.T, f func(t *testing.T)) {
+	s, d := sgemm, dgemm
+	defer func() { sgemm, dgemm = s, d }()
+	for i := range sgemmAll {
+		sgemm, dgemm = *sgemmAll[i], *dgemmAll[i]
+		t.Run(sgemm.name, f)
+	}
+}
+
+func TestGemmShapes(t *testing.T) { forEachKernel(t, testGemmShapes) }
+
+func testGemmShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	sizes := []int{1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 64, 129}
 	for _, dt := range []core.Dtype{core.Float32, core.Float64} {
@@ -221,7 +234,9 @@ func TestGemmShapes(t *testing.T) {
 	}
 }
 
-func TestGemmBlocking(t *testing.T) {
+func TestGemmBlocking(t *testing.T) { forEachKernel(t, testGemmBlocking) }
+
+func testGemmBlocking(t *testing.T) {
 	// Sizes past the cache blocks (mc, kc, nc) with edges in every block.
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, dt := range []core.Dtype{core.Float32, core.Float64, core.Float16, core.Bfloat16} {
@@ -240,7 +255,9 @@ func TestGemmBlocking(t *testing.T) {
 	}
 }
 
-func TestGemmBatches(t *testing.T) {
+func TestGemmBatches(t *testing.T) { forEachKernel(t, testGemmBatches) }
+
+func testGemmBatches(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, dt := range []core.Dtype{core.Float32, core.Float64, core.Float16, core.Bfloat16, core.Int32, core.Complex64} {
 		for _, tc := range []gemmCase{
@@ -293,22 +310,57 @@ func benchGemm[T gemmFloat](b *testing.B, cfg *gemmConfig[T], n int) {
 	b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
-// BenchmarkSgemm1024 measures the blocked float32 GEMM on both cores.
-func BenchmarkSgemm1024(b *testing.B) { benchGemm(b, &sgemm, 1024) }
+// BenchmarkSgemm1024 measures the blocked float32 GEMM on both cores, with
+// each micro-kernel this machine can run.
+func BenchmarkSgemm1024(b *testing.B) {
+	for _, cfg := range sgemmAll {
+		b.Run(cfg.name, func(b *testing.B) { benchGemm(b, cfg, 1024) })
+	}
+}
 
 // BenchmarkDgemm1024 measures the blocked float64 GEMM on both cores.
-func BenchmarkDgemm1024(b *testing.B) { benchGemm(b, &dgemm, 1024) }
+func BenchmarkDgemm1024(b *testing.B) {
+	for _, cfg := range dgemmAll {
+		b.Run(cfg.name, func(b *testing.B) { benchGemm(b, cfg, 1024) })
+	}
+}
 
-// BenchmarkSgemmKernel measures the float32 micro-kernel alone, its
+// BenchmarkSgemmKernel measures each float32 micro-kernel alone, its
 // panels in the L1 cache.
 func BenchmarkSgemmKernel(b *testing.B) {
-	cfg := &sgemm
-	kc := cfg.kc
-	ap := make([]float32, cfg.mr*kc)
-	bp := make([]float32, cfg.nr*kc)
-	c := make([]float32, cfg.mr*cfg.nr)
-	for b.Loop() {
-		cfg.kernel(kc, ap, bp, c, cfg.nr, 1, 0)
+	for _, cfg := range sgemmAll {
+		b.Run(cfg.name, func(b *testing.B) {
+			kc := cfg.kc
+			ap := make([]float32, cfg.mr*kc)
+			bp := make([]float32, cfg.nr*kc)
+			c := make([]float32, cfg.mr*cfg.nr)
+			for b.Loop() {
+				cfg.kernel(kc, ap, bp, c, cfg.nr, 1, 0)
+			}
+			b.ReportMetric(2*float64(cfg.mr*cfg.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
-	b.ReportMetric(2*float64(cfg.mr*cfg.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkPack measures packing a 1024×256 block of a row-major
+// 1024×1024 matrix as A (rows of mr) and as B (columns of nr) for the
+// float32 kernel in use.
+func BenchmarkPack(b *testing.B) {
+	const n, kc = 1024, 256
+	x := make([]float32, n*n)
+	dst := make([]float32, roundUp(n, 96)*kc)
+	b.Run("A", func(b *testing.B) {
+		m := matrix[float32]{data: x, rs: n, cs: 1}
+		for b.Loop() {
+			packPanels(dst, m, n, kc, sgemm.mr)
+		}
+		b.ReportMetric(float64(n*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+	})
+	b.Run("B", func(b *testing.B) {
+		m := matrix[float32]{data: x, rs: n, cs: 1}
+		for b.Loop() {
+			packPanels(dst, m.t(), n, kc, sgemm.nr)
+		}
+		b.ReportMetric(float64(n*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+	})
 }
