@@ -3,7 +3,6 @@ package cpu
 import (
 	"runtime"
 	"sync"
-	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -59,44 +58,141 @@ func (m matrix[S]) t() matrix[S] {
 	return m
 }
 
-// gemmBuffers holds one worker's packing buffers.
-type gemmBuffers[T gemmFloat] struct {
-	a, b, tile []T
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// gemmTeam is what the workers computing one GEMM together share: two
+// buffers for packed kc×nc blocks of B (one is packed while the other may
+// still be read) and a barrier. The workers split the rows of C, each
+// packing its own blocks of A.
+type gemmTeam[T gemmFloat] struct {
+	workers int
+	bp      [2][]T
+	bar     barrier
 }
 
-func newGemmBuffers[T gemmFloat](cfg *gemmConfig[T], m, n, k int) *gemmBuffers[T] {
-	kb := min(cfg.kc, k)
-	mb := roundUp(min(cfg.mc, m), cfg.mr)
-	nb := roundUp(min(cfg.nc, n), cfg.nr)
-	return &gemmBuffers[T]{
-		a:    make([]T, mb*kb),
-		b:    make([]T, nb*kb),
+func newGemmTeam[T gemmFloat](cfg *gemmConfig[T], n, k, workers int) *gemmTeam[T] {
+	size := roundUp(min(cfg.nc, n), cfg.nr) * min(cfg.kc, k)
+	t := &gemmTeam[T]{workers: workers, bar: barrier{n: workers}}
+	t.bp[0] = getGemmBuf[T](size)
+	if workers > 1 {
+		t.bp[1] = getGemmBuf[T](size)
+	} else {
+		t.bp[1] = t.bp[0] // nobody else reads it
+	}
+	return t
+}
+
+func (t *gemmTeam[T]) release() {
+	putGemmBuf(t.bp[0])
+	if t.workers > 1 {
+		putGemmBuf(t.bp[1])
+	}
+}
+
+// gemmWorker holds one worker's buffers: a packed block of A and a tile.
+type gemmWorker[T gemmFloat] struct {
+	ap, tile []T
+}
+
+func newGemmWorker[T gemmFloat](cfg *gemmConfig[T], m, k int) *gemmWorker[T] {
+	return &gemmWorker[T]{
+		ap:   getGemmBuf[T](roundUp(min(cfg.mc, m), cfg.mr) * min(cfg.kc, k)),
 		tile: make([]T, cfg.mr*cfg.nr),
 	}
 }
 
-func roundUp(n, m int) int { return (n + m - 1) / m * m }
+func (w *gemmWorker[T]) release() {
+	if w != nil {
+		putGemmBuf(w.ap)
+	}
+}
 
-// gemmSerial computes C = alpha*A*B + beta*C on the calling goroutine for
-// A m×k, B k×n and C m×n row-major with row stride ldc from c[coff]. S is
-// T, or core.F16 or core.BF16 when T is float32. k must be at least one.
-func gemmSerial[S any, T gemmFloat](cfg *gemmConfig[T], m, n, k int, alpha T, a, b matrix[S], beta T, c []T, coff, ldc int, w *gemmBuffers[T]) {
+// gemmPools keep packing buffers from one GEMM to the next, per element type.
+var gemmPools [2]sync.Pool
+
+func gemmPool[T gemmFloat]() *sync.Pool {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return &gemmPools[0]
+	}
+	return &gemmPools[1]
+}
+
+// getGemmBuf returns a buffer of n elements with undefined contents.
+func getGemmBuf[T gemmFloat](n int) []T {
+	if b, _ := gemmPool[T]().Get().(*[]T); b != nil && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]T, n)
+}
+
+func putGemmBuf[T gemmFloat](b []T) { gemmPool[T]().Put(&b) }
+
+// split returns the part [lo, hi) of units that worker w of n takes.
+func split(units, w, n int) (lo, hi int) { return w * units / n, (w + 1) * units / n }
+
+// gemmBlocked computes worker w's part of C = alpha*A*B + beta*C for A m×k,
+// B k×n and C m×n row-major with row stride ldc from c[coff]; every worker
+// of the team must call it. S is T, or core.F16 or core.BF16 when T is
+// float32. k must be at least one.
+func gemmBlocked[S any, T gemmFloat](cfg *gemmConfig[T], m, n, k int, alpha T, a, b matrix[S], beta T, c []T, coff, ldc int, team *gemmTeam[T], w int, wk *gemmWorker[T]) {
+	mr, nr := cfg.mr, cfg.nr
+	lo, hi := split((m+mr-1)/mr, w, team.workers)
+	r0, r1 := lo*mr, min(hi*mr, m) // this worker's rows
+	step := 0
 	for jc := 0; jc < n; jc += cfg.nc {
 		nb := min(cfg.nc, n-jc)
+		q0, q1 := split((nb+nr-1)/nr, w, team.workers) // the B panels it packs
 		for pc := 0; pc < k; pc += cfg.kc {
 			kb := min(cfg.kc, k-pc)
 			bet := beta
 			if pc > 0 {
 				bet = 1
 			}
-			packPanels(w.b, b.at(pc, jc).t(), nb, kb, cfg.nr)
-			for ic := 0; ic < m; ic += cfg.mc {
-				mb := min(cfg.mc, m-ic)
-				packPanels(w.a, a.at(ic, pc), mb, kb, cfg.mr)
-				macroKernel(cfg, mb, nb, kb, alpha, w.a, w.b, bet, c, coff+ic*ldc+jc, ldc, w.tile)
+			bp := team.bp[step%2]
+			step++
+			if q1 > q0 {
+				packPanels(bp[q0*nr*kb:], b.at(pc, jc+q0*nr).t(), min(q1*nr, nb)-q0*nr, kb, nr)
+			}
+			team.bar.wait() // the whole block of B is packed
+			for ic := r0; ic < r1; ic += cfg.mc {
+				mb := min(cfg.mc, r1-ic)
+				packPanels(wk.ap, a.at(ic, pc), mb, kb, mr)
+				macroKernel(cfg, mb, nb, kb, alpha, wk.ap, bp, bet, c, coff+ic*ldc+jc, ldc, wk.tile)
 			}
 		}
 	}
+}
+
+// barrier makes n goroutines wait for each other, any number of times.
+type barrier struct {
+	n     int
+	mu    sync.Mutex
+	cond  sync.Cond
+	count int
+	gen   int
+}
+
+func (b *barrier) wait() {
+	if b.n <= 1 {
+		return
+	}
+	b.mu.Lock()
+	if b.cond.L == nil {
+		b.cond.L = &b.mu
+	}
+	gen := b.gen
+	b.count++
+	if b.count == b.n {
+		b.count = 0
+		b.gen++
+		b.cond.Broadcast()
+	} else {
+		for gen == b.gen {
+			b.cond.Wait()
+		}
+	}
+	b.mu.Unlock()
 }
 
 // macroKernel multiplies a packed mb×kb block of A by a packed kb×nb block
@@ -149,35 +245,46 @@ func packPanels[S any, T gemmFloat](dst []T, x matrix[S], rows, cols, r int) {
 }
 
 func packSame[T gemmFloat](dst []T, x matrix[T], rows, cols, r int) {
-	var zero T
-	size := int(unsafe.Sizeof(zero))
 	for q := 0; q*r < rows; q++ {
 		pan := dst[q*cols*r : (q+1)*cols*r]
 		rr := min(r, rows-q*r)
 		base := x.off + q*r*x.rs
-		// Bounds-check the block's four corners once: every element lies
-		// between them, so the loops below read without checks.
-		for _, o := range [...]int{base, base + (rr-1)*x.rs, base + (cols-1)*x.cs, base + (rr-1)*x.rs + (cols-1)*x.cs} {
-			_ = x.data[o]
-		}
-		src := unsafe.Pointer(unsafe.SliceData(x.data))
-		if x.rs == 1 && rr == r {
+		switch {
+		case x.rs == 1 && rr == r:
 			// Each step p is r consecutive elements.
 			for p := 0; p < cols; p++ {
-				s := unsafe.Slice((*T)(unsafe.Add(src, (base+p*x.cs)*size)), r)
-				copy(pan[p*r:p*r+r], s)
+				o := base + p*x.cs
+				copy(pan[p*r:p*r+r], x.data[o:o+r])
 			}
-			continue
-		}
-		// Row by row: each row read in order, written with stride r.
-		step := x.cs * size
-		for i := 0; i < rr; i++ {
-			s := unsafe.Add(src, (base+i*x.rs)*size)
-			d := unsafe.Pointer(&pan[i])
+		case x.cs == 1:
+			// Rows are consecutive: read four at a time in order, and
+			// write four consecutive elements per step.
+			i := 0
+			for ; i+4 <= rr; i += 4 {
+				o := base + i*x.rs
+				r0 := x.data[o : o+cols]
+				r1 := x.data[o+x.rs : o+x.rs+cols]
+				r2 := x.data[o+2*x.rs : o+2*x.rs+cols]
+				r3 := x.data[o+3*x.rs : o+3*x.rs+cols]
+				for p := range r0 {
+					d := (*[4]T)(pan[p*r+i : p*r+i+4])
+					d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+				}
+			}
+			for ; i < rr; i++ {
+				o := base + i*x.rs
+				for p, v := range x.data[o : o+cols] {
+					pan[p*r+i] = v
+				}
+			}
+		default:
 			for p := 0; p < cols; p++ {
-				*(*T)(d) = *(*T)(s)
-				s = unsafe.Add(s, step)
-				d = unsafe.Add(d, r*size)
+				o := base + p*x.cs
+				d := pan[p*r : p*r+rr]
+				for i := range d {
+					d[i] = x.data[o]
+					o += x.rs
+				}
 			}
 		}
 		if rr < r {
@@ -238,56 +345,80 @@ func (j *gemmJob[S, T]) run() {
 	if nb*j.m*j.n*j.k < gemmParallelMin {
 		workers = 1
 	}
-	one := func(t int, i0, i1, j0, j1 int, w *gemmBuffers[T]) {
-		a, b := j.a.at(i0, 0), j.b.at(0, j0)
-		a.off, b.off = a.off+j.aOffs[t], b.off+j.bOffs[t]
-		coff := t*j.m*j.n + i0*j.n + j0
-		if ad, ok := any(a.data).([]T); ok && (j.m == 1 || j.n == 1) {
+	// part computes the columns [j0, j1) of matrix t, as worker w of team.
+	part := func(t, j0, j1 int, team *gemmTeam[T], w int, wk *gemmWorker[T]) {
+		a, b := j.a, j.b
+		a.off, b.off = j.aOffs[t], j.bOffs[t]+j0*j.b.cs
+		coff, n := t*j.m*j.n+j0, j1-j0
+		if ad, ok := any(a.data).([]T); ok && (j.m == 1 || n == 1) {
 			at := matrix[T]{ad, a.off, a.rs, a.cs}
 			bt := matrix[T]{any(b.data).([]T), b.off, b.rs, b.cs}
-			if j.n == 1 { // C = A·b: rows of A dotted with b's column
-				gemv(i1-i0, j.k, j.alpha, at, bt, bt.rs, j.beta, j.c, coff, j.n)
+			if n == 1 { // C = A·b: rows of A dotted with b's column
+				lo, hi := split(j.m, w, team.workers)
+				gemv(hi-lo, j.k, j.alpha, at.at(lo, 0), bt, bt.rs, j.beta, j.c, coff+lo*j.n, j.n)
 			} else { // C = a·B: rows of Bᵀ dotted with a's row
-				gemv(j1-j0, j.k, j.alpha, bt.t(), at, at.cs, j.beta, j.c, coff, 1)
+				lo, hi := split(n, w, team.workers)
+				gemv(hi-lo, j.k, j.alpha, bt.at(0, lo).t(), at, at.cs, j.beta, j.c, coff+lo, 1)
 			}
 			return
 		}
-		gemmSerial(j.cfg, i1-i0, j1-j0, j.k, j.alpha, a, b, j.beta, j.c, coff, j.n, w)
+		gemmBlocked(j.cfg, j.m, n, j.k, j.alpha, a, b, j.beta, j.c, coff, j.n, team, w, wk)
 	}
 	if workers == 1 || nb >= 4*workers || nb%workers == 0 {
+		// Whole matrices to each worker.
 		parts := min(workers, nb)
 		runParts(parts, func(p int) {
-			w := newGemmBuffers(j.cfg, j.m, j.n, j.k)
-			for t := p * nb / parts; t < (p+1)*nb/parts; t++ {
-				one(t, 0, j.m, 0, j.n, w)
+			team, wk := newGemmTeam(j.cfg, j.n, j.k, 1), newGemmWorker(j.cfg, j.m, j.k)
+			lo, hi := split(nb, p, parts)
+			for t := lo; t < hi; t++ {
+				part(t, 0, j.n, team, 0, wk)
 			}
+			team.release()
+			wk.release()
 		})
 		return
 	}
-	// Split each matrix along its longer side, in whole tiles.
-	byRows := j.m/j.cfg.mr >= j.n/j.cfg.nr
-	size, unit := j.n, j.cfg.nr
-	if byRows {
-		size, unit = j.m, j.cfg.mr
-	}
-	chunk := roundUp((size+workers-1)/workers, unit)
-	parts := (size + chunk - 1) / chunk
-	bufs := make([]*gemmBuffers[T], parts)
-	for p := range bufs {
-		if byRows {
-			bufs[p] = newGemmBuffers(j.cfg, chunk, j.n, j.k)
-		} else {
-			bufs[p] = newGemmBuffers(j.cfg, j.m, chunk, j.k)
+	wks := make([]*gemmWorker[T], workers)
+	defer func() {
+		for _, wk := range wks {
+			wk.release()
 		}
+	}()
+	rowUnits, colUnits := (j.m+j.cfg.mr-1)/j.cfg.mr, (j.n+j.cfg.nr-1)/j.cfg.nr
+	if rowUnits >= 4*workers || rowUnits >= colUnits {
+		// Each matrix by all workers together, split by rows.
+		team := newGemmTeam(j.cfg, j.n, j.k, workers)
+		defer team.release()
+		for t := 0; t < nb; t++ {
+			runParts(workers, func(w int) {
+				if wks[w] == nil {
+					wks[w] = newGemmWorker(j.cfg, j.m, j.k)
+				}
+				part(t, 0, j.n, team, w, wks[w])
+			})
+		}
+		return
 	}
-	for t := 0; t < nb; t++ {
-		runParts(parts, func(p int) {
-			lo, hi := p*chunk, min((p+1)*chunk, size)
-			if byRows {
-				one(t, lo, hi, 0, j.n, bufs[p])
-			} else {
-				one(t, 0, j.m, lo, hi, bufs[p])
+	// Few rows: each worker computes a slab of columns alone.
+	teams := make([]*gemmTeam[T], workers)
+	defer func() {
+		for _, t := range teams {
+			if t != nil {
+				t.release()
 			}
+		}
+	}()
+	for t := 0; t < nb; t++ {
+		runParts(workers, func(w int) {
+			lo, hi := split(colUnits, w, workers)
+			j0, j1 := lo*j.cfg.nr, min(hi*j.cfg.nr, j.n)
+			if j0 >= j1 {
+				return
+			}
+			if wks[w] == nil {
+				teams[w], wks[w] = newGemmTeam(j.cfg, j1-j0, j.k, 1), newGemmWorker(j.cfg, j.m, j.k)
+			}
+			part(t, j0, j1, teams[w], 0, wks[w])
 		})
 	}
 }
@@ -330,7 +461,7 @@ func scaleSlice[T gemmFloat](x []T, s T) {
 // would only slow down: rows of M that are contiguous are dotted with x,
 // otherwise M's columns are added to y.
 func gemv[T gemmFloat](r, k int, alpha T, mat matrix[T], x matrix[T], incx int, beta T, y []T, yoff, incy int) {
-	if mat.cs == 1 || mat.rs != 1 {
+	if mat.cs == 1 || mat.rs != 1 || incy != 1 {
 		for i := 0; i < r; i++ {
 			var s T
 			if mat.cs == 1 && incx == 1 {
@@ -353,9 +484,6 @@ func gemv[T gemmFloat](r, k int, alpha T, mat matrix[T], x matrix[T], incx int, 
 		return
 	}
 	// Columns of M are contiguous: y += (alpha*x[p]) * M[:, p].
-	if incy != 1 {
-		panic("cpu: gemv with a strided y")
-	}
 	ys := y[yoff : yoff+r]
 	scaleSlice(ys, beta)
 	for p := 0; p < k; p++ {
