@@ -206,13 +206,13 @@ func (p matmulPrim) Eval(s Stream, in, out []*Array) error {
 	batch := logical[:len(logical)-boolInt(!p.vecA)-boolInt(!p.vecB)]
 	m, n, kk := a.Shape[len(a.Shape)-2], b.Shape[len(b.Shape)-1], a.Shape[len(a.Shape)-1]
 	full := append(slices.Clip(batch), m, n)
-	a = broadcastView(a, append(slices.Clip(batch), m, kk))
-	b = broadcastView(b, append(slices.Clip(batch), kk, n))
+	a = stretchView(a, append(slices.Clip(batch), m, kk))
+	b = stretchView(b, append(slices.Clip(batch), kk, n))
 	o := out[0].view()
 	o.Shape, o.Strides = full, core.RowMajorStrides(full)
 	var cv *core.View
 	if p.addmm {
-		c := broadcastView(in[2].view(), logical)
+		c := stretchView(in[2].view(), logical)
 		if p.vecA {
 			c = insertUnitDim(c, len(batch))
 		}
@@ -232,9 +232,9 @@ func insertUnitDim(v core.View, d int) core.View {
 	return v
 }
 
-// broadcastView returns v viewed with the larger shape to, which v's shape
+// stretchView returns v viewed with the larger shape to, which v's shape
 // broadcasts to.
-func broadcastView(v core.View, to []int) core.View {
+func stretchView(v core.View, to []int) core.View {
 	v.Strides = broadcastStrides(v.Shape, v.Strides, to)
 	v.Shape = to
 	return v

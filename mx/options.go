@@ -22,13 +22,14 @@ const (
 	optDtype
 	optDdof
 	optKey
+	optTolerance
 	optScale
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
 	optDtype: "dtype", optDdof: "ddof", optKey: "key",
-	optScale: "alpha/beta",
+	optTolerance: "tolerance", optScale: "alpha/beta",
 }
 
 // options is the parsed form of an op's Options.
@@ -40,6 +41,7 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
+	tol      tolerance    // Rtol, Atol, EqualNaN (ops_binary.go)
 	scale    scaleFactors // Alpha and Beta of Addmm (ops_matmul.go)
 }
 
