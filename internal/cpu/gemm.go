@@ -30,14 +30,18 @@ type gemmFloat interface{ ~float32 | ~float64 }
 // garbage or NaN before).
 type microKernel[T gemmFloat] func(k int, a, b, c []T, ldc int, alpha, beta T)
 
-// gemmConfig is a micro-kernel with its tile shape and its cache blocking:
-// an mc×kc block of A stays in the L2 cache, a kc×nr panel of B in L1, and
-// a kc×nc block of B in L3.
+// gemmConfig is a micro-kernel with its tile shape and its cache blocking
+// (an mc×kc block of A stays in the L2 cache, a kc×nr panel of B in L1, and
+// a kc×nc block of B in L3), and the vector kernels of matrix-vector
+// products for the same instruction set: dot returns Σ x[i]*y[i] over
+// len(x) elements, axpy adds s*x to y (y at least as long as x).
 type gemmConfig[T gemmFloat] struct {
 	name       string
 	mr, nr     int
 	mc, kc, nc int // mc a multiple of mr, nc a multiple of nr
 	kernel     microKernel[T]
+	dot        func(x, y []T) T
+	axpy       func(s T, x, y []T)
 }
 
 // matrix is a strided matrix: element (i, j) is data[off+i*rs+j*cs].
@@ -355,11 +359,16 @@ func (j *gemmJob[S, T]) run() {
 			bt := matrix[T]{any(b.data).([]T), b.off, b.rs, b.cs}
 			if n == 1 { // C = A·b: rows of A dotted with b's column
 				lo, hi := split(j.m, w, team.workers)
-				gemv(hi-lo, j.k, j.alpha, at.at(lo, 0), bt, bt.rs, j.beta, j.c, coff+lo*j.n, j.n)
+				gemv(j.cfg, hi-lo, j.k, j.alpha, at.at(lo, 0), bt, bt.rs, j.beta, j.c, coff+lo*j.n, j.n)
 			} else { // C = a·B: rows of Bᵀ dotted with a's row
 				lo, hi := split(n, w, team.workers)
-				gemv(hi-lo, j.k, j.alpha, bt.at(0, lo).t(), at, at.cs, j.beta, j.c, coff+lo, 1)
+				gemv(j.cfg, hi-lo, j.k, j.alpha, bt.at(0, lo).t(), at, at.cs, j.beta, j.c, coff+lo, 1)
 			}
+			return
+		}
+		if ad, ok := any(a.data).([]T); ok && j.m*n*j.k <= gemmSmallMax && team.workers == 1 {
+			gemmSmall(j.m, n, j.k, j.alpha, matrix[T]{ad, a.off, a.rs, a.cs},
+				matrix[T]{any(b.data).([]T), b.off, b.rs, b.cs}, j.beta, j.c, coff, j.n)
 			return
 		}
 		gemmBlocked(j.cfg, j.m, n, j.k, j.alpha, a, b, j.beta, j.c, coff, j.n, team, w, wk)
@@ -455,17 +464,42 @@ func scaleSlice[T gemmFloat](x []T, s T) {
 	}
 }
 
+// gemmSmallMax is the largest product (m·n·k multiply-adds) computed
+// without packing: below it packing and the edges of the micro-kernel's
+// tile cost more than they save.
+const gemmSmallMax = 512
+
+// gemmSmall computes C = alpha*A*B + beta*C for C m×n row-major with row
+// stride ldc from c[coff], row by row, without packing.
+func gemmSmall[T gemmFloat](m, n, k int, alpha T, a, b matrix[T], beta T, c []T, coff, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[coff+i*ldc : coff+i*ldc+n]
+		scaleSlice(row, beta)
+		for p := 0; p < k; p++ {
+			s := alpha * a.data[a.off+i*a.rs+p*a.cs]
+			bo := b.off + p*b.rs
+			if b.cs == 1 {
+				axpyGo(s, b.data[bo:bo+n], row)
+				continue
+			}
+			for j := range row {
+				row[j] += s * b.data[bo+j*b.cs]
+			}
+		}
+	}
+}
+
 // gemv computes y = alpha*M*x + beta*y for an r×k matrix M, x with stride
 // incx from x.data[x.off], and y with stride incy from y[yoff]; k ≥ 1. It is
 // the product of a matrix and a vector (a 1-wide A or B), which packing
 // would only slow down: rows of M that are contiguous are dotted with x,
 // otherwise M's columns are added to y.
-func gemv[T gemmFloat](r, k int, alpha T, mat matrix[T], x matrix[T], incx int, beta T, y []T, yoff, incy int) {
+func gemv[T gemmFloat](cfg *gemmConfig[T], r, k int, alpha T, mat matrix[T], x matrix[T], incx int, beta T, y []T, yoff, incy int) {
 	if mat.cs == 1 || mat.rs != 1 || incy != 1 {
 		for i := 0; i < r; i++ {
 			var s T
 			if mat.cs == 1 && incx == 1 {
-				s = dot(mat.data[mat.off+i*mat.rs:mat.off+i*mat.rs+k], x.data[x.off:x.off+k])
+				s = cfg.dot(mat.data[mat.off+i*mat.rs:mat.off+i*mat.rs+k], x.data[x.off:x.off+k])
 			} else {
 				o, xo := mat.off+i*mat.rs, x.off
 				for p := 0; p < k; p++ {
@@ -488,12 +522,12 @@ func gemv[T gemmFloat](r, k int, alpha T, mat matrix[T], x matrix[T], incx int, 
 	scaleSlice(ys, beta)
 	for p := 0; p < k; p++ {
 		o := mat.off + p*mat.cs
-		axpy(alpha*x.data[x.off+p*incx], mat.data[o:o+r], ys)
+		cfg.axpy(alpha*x.data[x.off+p*incx], mat.data[o:o+r], ys)
 	}
 }
 
-// dot returns Σ x[i]*y[i] over len(x) elements (y at least as long).
-func dot[T gemmFloat](x, y []T) T {
+// dotGo returns Σ x[i]*y[i] over len(x) elements (y at least as long).
+func dotGo[T gemmFloat](x, y []T) T {
 	var s0, s1, s2, s3 T
 	y = y[:len(x)]
 	i := 0
@@ -510,8 +544,8 @@ func dot[T gemmFloat](x, y []T) T {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// axpy adds s*x to y (y at least as long as x).
-func axpy[T gemmFloat](s T, x, y []T) {
+// axpyGo adds s*x to y (y at least as long as x).
+func axpyGo[T gemmFloat](s T, x, y []T) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] += s * v

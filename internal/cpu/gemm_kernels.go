@@ -11,8 +11,10 @@ import "unsafe"
 // also adds it to sgemmAll or dgemmAll, the lists of kernels this machine
 // can run (the tests check each of them).
 var (
-	sgemmGo = gemmConfig[float32]{name: "go-2x4", mr: 2, nr: 4, mc: 128, kc: 256, nc: 2048, kernel: kernel2x4[float32]}
-	dgemmGo = gemmConfig[float64]{name: "go-2x4", mr: 2, nr: 4, mc: 96, kc: 256, nc: 1024, kernel: kernel2x4[float64]}
+	sgemmGo = gemmConfig[float32]{name: "go-2x4", mr: 2, nr: 4, mc: 128, kc: 256, nc: 2048,
+		kernel: kernel2x4[float32], dot: dotGo[float32], axpy: axpyGo[float32]}
+	dgemmGo = gemmConfig[float64]{name: "go-2x4", mr: 2, nr: 4, mc: 96, kc: 256, nc: 1024,
+		kernel: kernel2x4[float64], dot: dotGo[float64], axpy: axpyGo[float64]}
 
 	sgemm, dgemm       = sgemmGo, dgemmGo
 	sgemmAll, dgemmAll = []*gemmConfig[float32]{&sgemmGo}, []*gemmConfig[float64]{&dgemmGo}

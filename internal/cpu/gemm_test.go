@@ -281,6 +281,42 @@ func testGemmBatches(t *testing.T) {
 	}
 }
 
+func TestGemmVectorKernels(t *testing.T) {
+	for i := range sgemmAll {
+		s, d := sgemmAll[i], dgemmAll[i]
+		for n := 0; n < 70; n++ {
+			x32, y32 := make([]float32, n+1), make([]float32, n+1)
+			x64, y64 := make([]float64, n+1), make([]float64, n+1)
+			var want float64
+			for j := 0; j < n; j++ {
+				x32[j], y32[j] = float32(j%5)-2, float32(j%7)+1
+				x64[j], y64[j] = float64(x32[j]), float64(y32[j])
+				want += x64[j] * y64[j]
+			}
+			if got := s.dot(x32[:n], y32); float64(got) != want {
+				t.Errorf("%s sdot n=%d: got %v, want %v", s.name, n, got, want)
+			}
+			if got := d.dot(x64[:n], y64); got != want {
+				t.Errorf("%s ddot n=%d: got %v, want %v", d.name, n, got, want)
+			}
+			s.axpy(2, x32[:n], y32)
+			d.axpy(2, x64[:n], y64)
+			for j := 0; j <= n; j++ {
+				w := float64(j%7) + 1
+				if j < n {
+					w += 2 * (float64(j%5) - 2)
+				}
+				if j == n {
+					w = 0 // past the end: untouched
+				}
+				if float64(y32[j]) != w || y64[j] != w {
+					t.Fatalf("%s axpy n=%d element %d: got %v and %v, want %v", s.name, n, j, y32[j], y64[j], w)
+				}
+			}
+		}
+	}
+}
+
 func TestGemmEmpty(t *testing.T) {
 	for _, shape := range [][3]int{{0, 3, 4}, {3, 0, 4}} {
 		a := newOut(core.Float32, []int{shape[0], shape[2]})
