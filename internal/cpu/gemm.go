@@ -240,9 +240,9 @@ func packPanels[S any, T gemmFloat](dst []T, x matrix[S], rows, cols, r int) {
 	case []T:
 		packSame(dst, matrix[T]{s, x.off, x.rs, x.cs}, rows, cols, r)
 	case []core.F16:
-		packConv(any(dst).([]float32), matrix[core.F16]{s, x.off, x.rs, x.cs}, rows, cols, r, core.F16.Float32)
+		packHalf(any(dst).([]float32), matrix[core.F16]{s, x.off, x.rs, x.cs}, rows, cols, r, f16Table())
 	case []core.BF16:
-		packConv(any(dst).([]float32), matrix[core.BF16]{s, x.off, x.rs, x.cs}, rows, cols, r, core.BF16.Float32)
+		packHalf(any(dst).([]float32), matrix[core.BF16]{s, x.off, x.rs, x.cs}, rows, cols, r, bf16Table())
 	default:
 		panic("cpu: gemm packing from an unexpected element type")
 	}
@@ -299,22 +299,76 @@ func packSame[T gemmFloat](dst []T, x matrix[T], rows, cols, r int) {
 	}
 }
 
-func packConv[S any](dst []float32, x matrix[S], rows, cols, r int, conv func(S) float32) {
+// packHalf packs half-precision values as packSame does, converting them
+// to float32 through tab, the float32 value of every 16-bit pattern.
+func packHalf[H ~uint16](dst []float32, x matrix[H], rows, cols, r int, tab *[1 << 16]float32) {
 	for q := 0; q*r < rows; q++ {
 		pan := dst[q*cols*r : (q+1)*cols*r]
 		rr := min(r, rows-q*r)
 		base := x.off + q*r*x.rs
-		for p := 0; p < cols; p++ {
-			o := base + p*x.cs
-			d := pan[p*r : p*r+r]
-			for i := 0; i < rr; i++ {
-				d[i] = conv(x.data[o])
-				o += x.rs
+		switch {
+		case x.rs == 1 && rr == r:
+			for p := 0; p < cols; p++ {
+				o := base + p*x.cs
+				d := pan[p*r : p*r+r]
+				for i, v := range x.data[o : o+r] {
+					d[i] = tab[v]
+				}
 			}
-			clear(d[rr:])
+		case x.cs == 1:
+			i := 0
+			for ; i+4 <= rr; i += 4 {
+				o := base + i*x.rs
+				r0 := x.data[o : o+cols]
+				r1 := x.data[o+x.rs : o+x.rs+cols]
+				r2 := x.data[o+2*x.rs : o+2*x.rs+cols]
+				r3 := x.data[o+3*x.rs : o+3*x.rs+cols]
+				for p := range r0 {
+					d := (*[4]float32)(pan[p*r+i : p*r+i+4])
+					d[0], d[1], d[2], d[3] = tab[r0[p]], tab[r1[p]], tab[r2[p]], tab[r3[p]]
+				}
+			}
+			for ; i < rr; i++ {
+				o := base + i*x.rs
+				for p, v := range x.data[o : o+cols] {
+					pan[p*r+i] = tab[v]
+				}
+			}
+		default:
+			for p := 0; p < cols; p++ {
+				o := base + p*x.cs
+				d := pan[p*r : p*r+rr]
+				for i := range d {
+					d[i] = tab[x.data[o]]
+					o += x.rs
+				}
+			}
+		}
+		if rr < r {
+			for p := 0; p < cols; p++ {
+				clear(pan[p*r+rr : p*r+r])
+			}
 		}
 	}
 }
+
+// f16Table and bf16Table return the float32 value of every float16 or
+// bfloat16 bit pattern (256 KiB each, made on first use).
+var f16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
+	for i := range t {
+		t[i] = core.F16(i).Float32()
+	}
+	return t
+})
+
+var bf16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
+	for i := range t {
+		t[i] = core.BF16(i).Float32()
+	}
+	return t
+})
 
 // gemmJob is a stack of GEMMs of one shape: C[t] = alpha*A[t]*B[t] +
 // beta*C[t] for each batch t, A[t] and B[t] starting at aOffs[t] and

@@ -69,13 +69,25 @@ func (be *backend) matmulHalf(a, b, out core.View, alpha, beta float64) error {
 			return err
 		}
 	}
-	c := core.All[float32](tmp)
+	c := core.All[float32](tmp)[:out.Size()]
 	if out.Dtype == core.Float16 {
 		newGemmJob(&sgemm, a, b, out, core.All[core.F16](a), core.All[core.F16](b), c, float32(alpha), float32(beta)).run()
+		roundHalf(c, core.All[core.F16](out)[out.Offset:], core.F16FromFloat32)
 	} else {
 		newGemmJob(&sgemm, a, b, out, core.All[core.BF16](a), core.All[core.BF16](b), c, float32(alpha), float32(beta)).run()
+		roundHalf(c, core.All[core.BF16](out)[out.Offset:], core.BF16FromFloat32)
 	}
-	return be.Copy(tmp, out)
+	return nil
+}
+
+// roundHalf rounds src into dst (at least as long), split over the cores.
+func roundHalf[H any](src []float32, dst []H, round func(float32) H) {
+	parallelFor(len(src), 4, func(lo, hi int) {
+		d := dst[lo:hi]
+		for i, v := range src[lo:hi] {
+			d[i] = round(v)
+		}
+	})
 }
 
 // newGemmJob describes the product of the stacks a and b into c, the
