@@ -37,47 +37,21 @@ func Matmul(a, b *Array, opts ...Option) *Array {
 // panics with *Error where Matmul would, and when c does not broadcast to
 // the product's shape.
 func Addmm(c, a, b *Array, opts ...Option) *Array {
-	o := parseOptions("addmm", optStream|optScale, opts)
-	alpha, beta := 1.0, 1.0
-	if o.scale.hasAlpha {
-		alpha = o.scale.alpha
-	}
-	if o.scale.hasBeta {
-		beta = o.scale.beta
-	}
+	o := parseOptions("addmm", optStream|optAlpha|optBeta, opts)
+	alpha, beta := o.floatOr(optAlpha, 1), o.floatOr(optBeta, 1)
 	if c == nil {
 		panic(newError("addmm", "nil array"))
 	}
 	return matmul("addmm", c, a, b, alpha, beta, o.stream)
 }
 
-// scaleFactors holds the Alpha and Beta options.
-type scaleFactors struct {
-	alpha, beta       float64
-	hasAlpha, hasBeta bool
-}
-
-type alphaOption float64
-
-func (x alphaOption) apply(o *options) {
-	o.set |= optScale
-	o.scale.alpha, o.scale.hasAlpha = float64(x), true
-}
-
-type betaOption float64
-
-func (x betaOption) apply(o *options) {
-	o.set |= optScale
-	o.scale.beta, o.scale.hasBeta = float64(x), true
-}
-
 // Alpha sets the factor of the product in Addmm's alpha*(a @ b) + beta*c
 // (1 when not given).
-func Alpha(alpha float64) Option { return alphaOption(alpha) }
+func Alpha(alpha float64) Option { return floatOption{optAlpha, alpha} }
 
 // Beta sets the factor of c in Addmm's alpha*(a @ b) + beta*c (1 when not
 // given).
-func Beta(beta float64) Option { return betaOption(beta) }
+func Beta(beta float64) Option { return floatOption{optBeta, beta} }
 
 // matmul checks the operands of Matmul or Addmm (c nil for Matmul), works
 // out the result's shape and type, and records the node.

@@ -288,7 +288,7 @@ func TestMatmulErrors(t *testing.T) {
 		{"int", func() { Matmul(mmZeros([]int{2, 2}, Int32), mmZeros([]int{2, 2}, Int32)) }, "got int32 and int32"},
 		{"bool", func() { Matmul(mmZeros([]int{2, 2}, Bool), mmZeros([]int{2, 2}, Bool)) }, "floating-point"},
 		{"nil", func() { Matmul(nil, f(2)) }, "matmul: nil array"},
-		{"option", func() { Matmul(f(2, 2), f(2, 2), Alpha(2)) }, "alpha/beta"},
+		{"option", func() { Matmul(f(2, 2), f(2, 2), Alpha(2)) }, "alpha option"},
 		{"addmm c", func() { Addmm(f(3), f(2, 3), f(3, 2)) }, "addmm: c of shape (3,) does not broadcast to the product's shape (2, 2)"},
 		{"addmm c bigger", func() { Addmm(f(4, 2, 2), f(2, 3), f(3, 2)) }, "(4, 2, 2)"},
 		{"addmm int", func() { Addmm(mmZeros([]int{2}, Int32), mmZeros([]int{2, 2}, Int32), mmZeros([]int{2, 2}, Int8)) }, "got int32, int32 and int8"},
