@@ -141,8 +141,10 @@ func broadcastBatch(x, y []int) ([]int, bool) {
 
 // matmulPrim multiplies stacks of matrices: out = alpha*(a @ b), plus
 // beta*c for Addmm (a third input). Batch dimensions broadcast through zero
-// strides. With vecA, a is 1-D, a row vector; with vecB, b is 1-D, a column
-// vector; the output leaves out their dimension of size one.
+// strides. With vecA, a's last dimension is a row vector (a of shape
+// [..., K] is read as [..., 1, K]); with vecB, b's is a column vector
+// ([..., K] read as [..., K, 1]); the output leaves out these dimensions of
+// size one. With both, it computes dot products along the last axis.
 type matmulPrim struct {
 	vecA, vecB  bool
 	addmm       bool
@@ -170,10 +172,10 @@ func (p matmulPrim) Eval(s Stream, in, out []*Array) error {
 	}
 	a, b := in[0].view(), in[1].view()
 	if p.vecA {
-		a = insertUnitDim(a, 0)
+		a = insertUnitDim(a, len(a.Shape)-1)
 	}
 	if p.vecB {
-		b = insertUnitDim(b, 1)
+		b = insertUnitDim(b, len(b.Shape))
 	}
 	// The output as a stack of matrices: batch..., M, N.
 	logical := out[0].shape
@@ -219,4 +221,227 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Outer returns the outer product of a and b: both are flattened, and
+// element (i, j) of the result, of shape [a.Size(), b.Size()], is
+// a[i]*b[j]. The type is that of Multiply; any types are accepted.
+func Outer(a, b *Array, opts ...Option) *Array {
+	o := parseOptions("outer", optStream, opts)
+	needArray("outer", a)
+	needArray("outer", b)
+	return Multiply(Reshape(a, []int{a.Size(), 1}, o.stream), Flatten(b, o.stream), o.stream)
+}
+
+// Inner returns the inner product of a and b over their last axes: for a
+// of shape [..., K] and b of shape [..., K] the result has a's leading
+// dimensions followed by b's, each element the sum over the K products.
+// A 0-d operand multiplies the other elementwise. As in MLX, the inputs
+// must promote to a floating-point or complex type unless one is 0-d.
+// Inner panics with *Error when the last dimensions differ.
+func Inner(a, b *Array, opts ...Option) *Array {
+	o := parseOptions("inner", optStream, opts)
+	needArray("inner", a)
+	needArray("inner", b)
+	if a.Ndim() == 0 || b.Ndim() == 0 {
+		return Multiply(a, b, o.stream)
+	}
+	if a.shape[a.Ndim()-1] != b.shape[b.Ndim()-1] {
+		panic(newError("inner", "the last dimensions of shapes %s and %s differ",
+			shapeString(a.shape), shapeString(b.shape)))
+	}
+	return tensordot("inner", a, b, []int{-1}, []int{-1}, o.stream)
+}
+
+// Tensordot returns the sum of the products of a and b over the axes it
+// contracts, given by axes:
+//
+//   - an int n: the last n axes of a with the first n axes of b, as in
+//     mx.Tensordot(a, b, 2) (MLX's default);
+//   - two lists of axes, as a [2][]int or a [][]int of length two:
+//     mx.Tensordot(a, b, [2][]int{{1, 0}, {0, 1}}) contracts axis 1 of a
+//     with axis 0 of b, and axis 0 of a with axis 1 of b. Negative axes
+//     count from the end.
+//
+// The result has the remaining axes of a followed by those of b. The
+// inputs must promote to a floating-point or complex type, as for Matmul.
+// Tensordot panics with *Error for axes out of range, repeated or of
+// different counts, contracted dimensions that differ, or integer inputs.
+func Tensordot(a, b *Array, axes any, opts ...Option) *Array {
+	o := parseOptions("tensordot", optStream, opts)
+	needArray("tensordot", a)
+	needArray("tensordot", b)
+	var axA, axB []int
+	switch x := axes.(type) {
+	case [2][]int:
+		axA, axB = x[0], x[1]
+	case [][]int:
+		if len(x) != 2 {
+			panic(newError("tensordot", "axes must hold two lists, not %d", len(x)))
+		}
+		axA, axB = x[0], x[1]
+	default:
+		n, ok := goInt(axes)
+		if !ok {
+			panic(newError("tensordot", "axes must be an int, a [2][]int or a [][]int, not %T", axes))
+		}
+		if n < 0 || n > min(a.Ndim(), b.Ndim()) {
+			panic(newError("tensordot", "cannot contract %d axes of shapes %s and %s",
+				n, shapeString(a.shape), shapeString(b.shape)))
+		}
+		for i := 0; i < n; i++ {
+			axA = append(axA, a.Ndim()-n+i)
+			axB = append(axB, i)
+		}
+	}
+	return tensordot("tensordot", a, b, axA, axB, o.stream)
+}
+
+// tensordot contracts axes axA of a with axes axB of b: both are
+// transposed and reshaped into matrices, multiplied, and the product
+// reshaped to the free axes of a followed by those of b.
+func tensordot(op string, a, b *Array, axA, axB []int, s Stream) *Array {
+	if len(axA) != len(axB) {
+		panic(newError(op, "axes %v and %v differ in length", axA, axB))
+	}
+	contracted := func(x *Array, axes []int) (perm []int, free []int, csize int) {
+		seen := make([]bool, x.Ndim())
+		csize = 1
+		for _, ax := range axes {
+			d := normAxis(op, ax, x.Ndim())
+			if seen[d] {
+				panic(newError(op, "repeated axis %d in %v", d, axes))
+			}
+			seen[d] = true
+			perm = append(perm, d)
+			csize *= x.shape[d]
+		}
+		for d := range seen {
+			if !seen[d] {
+				free = append(free, d)
+			}
+		}
+		return perm, free, csize
+	}
+	ca, freeA, csize := contracted(a, axA)
+	cb, freeB, _ := contracted(b, axB)
+	for i := range ca {
+		if a.shape[ca[i]] != b.shape[cb[i]] {
+			panic(newError(op, "shapes %s and %s differ on the contracted axes %v and %v",
+				shapeString(a.shape), shapeString(b.shape), axA, axB))
+		}
+	}
+	if dt := PromoteTypes(a.dtype, b.dtype); !dt.IsInexact() {
+		panic(newError(op, "only floating-point and complex types are supported, got %v and %v", a.dtype, b.dtype))
+	}
+	var shape []int
+	sizeA, sizeB := 1, 1
+	for _, d := range freeA {
+		shape = append(shape, a.shape[d])
+		sizeA *= a.shape[d]
+	}
+	for _, d := range freeB {
+		shape = append(shape, b.shape[d])
+		sizeB *= b.shape[d]
+	}
+	x := Reshape(Transpose(a, Axes(append(freeA, ca...)...), s), []int{sizeA, csize}, s)
+	y := Reshape(Transpose(b, Axes(append(cb, freeB...)...), s), []int{csize, sizeB}, s)
+	if shape == nil {
+		shape = []int{}
+	}
+	return Reshape(Matmul(x, y, s), shape, s)
+}
+
+// Kron returns the Kronecker product of a and b: with both brought to the
+// same number of dimensions by leading ones, dimension i of the result is
+// a's times b's, and each element of a scales a copy of b. The type is
+// that of Multiply; any types are accepted. As in MLX, Kron panics with
+// *Error when either input is empty.
+func Kron(a, b *Array, opts ...Option) *Array {
+	o := parseOptions("kron", optStream, opts)
+	needArray("kron", a)
+	needArray("kron", b)
+	if a.Size() == 0 || b.Size() == 0 {
+		panic(newError("kron", "the inputs cannot be empty, got shapes %s and %s",
+			shapeString(a.shape), shapeString(b.shape)))
+	}
+	nd := max(a.Ndim(), b.Ndim())
+	sa, sb, out := make([]int, 2*nd), make([]int, 2*nd), make([]int, nd)
+	for i := range sa {
+		sa[i], sb[i] = 1, 1
+	}
+	for i := range out {
+		da, db := 1, 1
+		if j := i - (nd - a.Ndim()); j >= 0 {
+			da = a.shape[j]
+		}
+		if j := i - (nd - b.Ndim()); j >= 0 {
+			db = b.shape[j]
+		}
+		sa[2*i], sb[2*i+1], out[i] = da, db, da*db
+	}
+	return Reshape(Multiply(Reshape(a, sa, o.stream), Reshape(b, sb, o.stream), o.stream), out, o.stream)
+}
+
+// Vecdot returns the dot products of a and b along an axis (the last one
+// unless mx.Axis(i) says otherwise), the elements of a conjugated: the sum
+// over the axis of Conjugate(a)*b. The axis is counted in each operand
+// (negative from its end), the two must have the same size along it, and
+// the other dimensions broadcast, as numpy.vecdot does (MLX asks the same
+// axis index of both). The products have the type of Multiply and are
+// summed in the type of Sum: integers of up to 32 bits in int32 or uint32,
+// wider ones in int64 or uint64, bool in int32. Vecdot panics with *Error
+// for 0-d inputs, an axis out of range, sizes that differ along it, or
+// other dimensions that do not broadcast.
+func Vecdot(a, b *Array, opts ...Option) *Array {
+	o := parseOptions("vecdot", optStream|optAxes, opts)
+	needArray("vecdot", a)
+	needArray("vecdot", b)
+	axis := -1
+	if o.set&optAxes != 0 {
+		if len(o.axes) != 1 {
+			panic(newError("vecdot", "takes one axis, not %v", o.axes))
+		}
+		axis = o.axes[0]
+	}
+	if a.Ndim() == 0 || b.Ndim() == 0 {
+		panic(newError("vecdot", "inputs must have at least one dimension, got shapes %s and %s",
+			shapeString(a.shape), shapeString(b.shape)))
+	}
+	axA, axB := normAxis("vecdot", axis, a.Ndim()), normAxis("vecdot", axis, b.Ndim())
+	if a.shape[axA] != b.shape[axB] {
+		panic(newError("vecdot", "shapes %s and %s differ in size along axis %d",
+			shapeString(a.shape), shapeString(b.shape), axis))
+	}
+	s := o.stream
+	x, y := MoveAxis(Conjugate(a, s), axA, -1, s), MoveAxis(b, axB, -1, s)
+	batch, ok := broadcastBatch(x.shape[:x.Ndim()-1], y.shape[:y.Ndim()-1])
+	if !ok {
+		panic(newError("vecdot", "shapes %s and %s cannot be broadcast", shapeString(a.shape), shapeString(b.shape)))
+	}
+	dt := PromoteTypes(a.dtype, b.dtype)
+	if !dt.IsInexact() {
+		// Products in the promoted type, then summed in the wider one.
+		p := AsType(Multiply(x, y, s), sumType(dt), s)
+		x, y, dt = p, BroadcastTo(Scalar(1, p.dtype), []int{p.shape[p.Ndim()-1]}, s), p.dtype
+	}
+	x, y = AsType(x, dt, s), AsType(y, dt, s)
+	return newArray(matmulPrim{vecA: true, vecB: true, alpha: 1}, s, []*Array{x, y}, batch, dt)
+}
+
+// sumType is the type Sum accumulates integers and bools in, as MLX does.
+func sumType(dt Dtype) Dtype {
+	switch {
+	case dt == Bool:
+		return Int32
+	case dt.kind() == SignedInteger && dt.Size() <= 4:
+		return Int32
+	case dt.kind() == SignedInteger:
+		return Int64
+	case dt.kind() == UnsignedInteger && dt.Size() <= 4:
+		return Uint32
+	case dt.kind() == UnsignedInteger:
+		return Uint64
+	}
+	return dt
 }

@@ -340,3 +340,228 @@ func BenchmarkMatmul1024(b *testing.B) {
 	}
 	b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// refTensordot contracts axes axA of a (shape sa) with axes axB of b by
+// definition, in complex128: the result has a's free axes then b's.
+func refTensordot(a []complex128, sa []int, b []complex128, sb []int, axA, axB []int) ([]complex128, []int) {
+	norm := func(axes []int, nd int) []int {
+		out := make([]int, len(axes))
+		for i, ax := range axes {
+			out[i] = (ax + nd) % nd
+		}
+		return out
+	}
+	axA, axB = norm(axA, len(sa)), norm(axB, len(sb))
+	var freeA, freeB, shape []int
+	for d := range sa {
+		if !slices.Contains(axA, d) {
+			freeA = append(freeA, d)
+			shape = append(shape, sa[d])
+		}
+	}
+	for d := range sb {
+		if !slices.Contains(axB, d) {
+			freeB = append(freeB, d)
+			shape = append(shape, sb[d])
+		}
+	}
+	csize := 1
+	for _, d := range axA {
+		csize *= sa[d]
+	}
+	offset := func(shape, idx []int) int {
+		o := 0
+		for d := range shape {
+			o = o*shape[d] + idx[d]
+		}
+		return o
+	}
+	out := make([]complex128, shapeSize(shape))
+	ia, ib := make([]int, len(sa)), make([]int, len(sb))
+	for t := range out {
+		rem := t
+		for i := len(freeB) - 1; i >= 0; i-- {
+			ib[freeB[i]] = rem % sb[freeB[i]]
+			rem /= sb[freeB[i]]
+		}
+		for i := len(freeA) - 1; i >= 0; i-- {
+			ia[freeA[i]] = rem % sa[freeA[i]]
+			rem /= sa[freeA[i]]
+		}
+		var s complex128
+		for c := 0; c < csize; c++ {
+			rem := c
+			for i := len(axA) - 1; i >= 0; i-- {
+				ia[axA[i]] = rem % sa[axA[i]]
+				ib[axB[i]] = ia[axA[i]]
+				rem /= sa[axA[i]]
+			}
+			s += a[offset(sa, ia)] * b[offset(sb, ib)]
+		}
+		out[t] = s
+	}
+	if shape == nil {
+		shape = []int{}
+	}
+	return out, shape
+}
+
+// tdCase is a table row for Tensordot (or Inner, with inner set).
+func tdCase(name string, dt Dtype, sa, sb []int, axA, axB []int, op func(a, b *Array, o ...Option) *Array) opCase {
+	va, vb := mmValues(shapeSize(sa), 4), mmValues(shapeSize(sb), 5)
+	a, b := mmArray(va, dt, sa, false), mmArray(vb, dt, sb, len(sb) >= 2)
+	va, vb = ToSlice[complex128](a), ToSlice[complex128](b)
+	want, shape := refTensordot(va, sa, vb, sb, axA, axB)
+	return opCase{
+		name: name, in: []*Array{a, b},
+		op:   func(in []*Array, o ...Option) *Array { return op(in[0], in[1], o...) },
+		want: AsType(Reshape(NewArray(want), shape), dt), tol: mmTol(dt),
+	}
+}
+
+func init() {
+	td := func(axes any) func(a, b *Array, o ...Option) *Array {
+		return func(a, b *Array, o ...Option) *Array { return Tensordot(a, b, axes, o...) }
+	}
+	addCases(
+		tdCase("tensordot/int2", Float32, []int{2, 3, 4}, []int{3, 4, 5}, []int{1, 2}, []int{0, 1}, td(2)),
+		tdCase("tensordot/int1_f64", Float64, []int{2, 3, 4}, []int{4, 5}, []int{2}, []int{0}, td(1)),
+		tdCase("tensordot/int0_outer", Float32, []int{2, 3}, []int{4}, nil, nil, td(0)),
+		tdCase("tensordot/pairs", Float32, []int{3, 4, 5}, []int{4, 3, 2}, []int{1, 0}, []int{0, 1}, td([2][]int{{1, 0}, {0, 1}})),
+		tdCase("tensordot/pairs_negative", Float16, []int{3, 4, 5}, []int{5, 2, 3}, []int{-1, 0}, []int{0, -1}, td([][]int{{-1, 0}, {0, -1}})),
+		tdCase("tensordot/all_axes", Complex64, []int{2, 3}, []int{2, 3}, []int{0, 1}, []int{0, 1}, td(2)),
+		tdCase("tensordot/empty", Float32, []int{2, 0}, []int{0, 3}, []int{1}, []int{0}, td(1)),
+		tdCase("inner/2d", Float32, []int{2, 3}, []int{4, 3}, []int{-1}, []int{-1}, Inner),
+		tdCase("inner/1d", Float64, []int{5}, []int{5}, []int{-1}, []int{-1}, Inner),
+		tdCase("inner/3d_bf16", Bfloat16, []int{2, 2, 3}, []int{3}, []int{-1}, []int{-1}, Inner),
+		opCase{
+			name: "inner/0d",
+			in:   []*Array{Scalar(int32(3)), NewArray([]int32{1, 2, 3})},
+			op:   func(in []*Array, o ...Option) *Array { return Inner(in[0], in[1], o...) },
+			want: NewArray([]int32{3, 6, 9}),
+		},
+		opCase{
+			name: "outer/float32_int32",
+			in:   []*Array{NewArray([]float32{1, 2, 3}), NewArray([]int32{1, -1, 2, 0}, 2, 2)},
+			op:   func(in []*Array, o ...Option) *Array { return Outer(in[0], in[1], o...) },
+			want: NewArray([]float32{1, -1, 2, 0, 2, -2, 4, 0, 3, -3, 6, 0}, 3, 4),
+		},
+		opCase{
+			name: "outer/int_0d",
+			in:   []*Array{Scalar(int32(2)), NewArray([]int32{4, 5})},
+			op:   func(in []*Array, o ...Option) *Array { return Outer(in[0], in[1], o...) },
+			want: NewArray([]int32{8, 10}, 1, 2),
+		},
+		opCase{
+			name: "outer/empty",
+			in:   []*Array{NewArray([]float32{}), NewArray([]float32{1, 2})},
+			op:   func(in []*Array, o ...Option) *Array { return Outer(in[0], in[1], o...) },
+			want: NewArray([]float32{}, 0, 2),
+		},
+		opCase{
+			name: "kron/2x2_2x3",
+			in:   []*Array{NewArray([]int32{1, 2, 3, 4}, 2, 2), NewArray([]int32{0, 1, 2, 3, 4, 5}, 2, 3)},
+			op:   func(in []*Array, o ...Option) *Array { return Kron(in[0], in[1], o...) },
+			want: NewArray([]int32{
+				0, 1, 2, 0, 2, 4,
+				3, 4, 5, 6, 8, 10,
+				0, 3, 6, 0, 4, 8,
+				9, 12, 15, 12, 16, 20}, 4, 6),
+		},
+		opCase{
+			name: "kron/1d_2d_float",
+			in:   []*Array{NewArray([]float32{1, 10}), NewArray([]float64{1, 2, 3, 4}, 2, 2)},
+			op:   func(in []*Array, o ...Option) *Array { return Kron(in[0], in[1], o...) },
+			want: NewArray([]float64{1, 2, 10, 20, 3, 4, 30, 40}, 2, 4),
+		},
+		opCase{
+			name: "kron/0d",
+			in:   []*Array{Scalar(float32(2)), NewArray([]float32{1, 2, 3})},
+			op:   func(in []*Array, o ...Option) *Array { return Kron(in[0], in[1], o...) },
+			want: NewArray([]float32{2, 4, 6}),
+		},
+		opCase{
+			name: "vecdot/last_axis",
+			in:   []*Array{NewArray([]float32{1, 2, 3, 4, 5, 6}, 2, 3), NewArray([]float32{1, 0, -1, 2, 2, 2}, 2, 3)},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], o...) },
+			want: NewArray([]float32{-2, 30}),
+		},
+		opCase{
+			name: "vecdot/axis0",
+			in:   []*Array{NewArray([]float64{1, 2, 3, 4, 5, 6}, 2, 3), NewArray([]float64{1, 2}, 2, 1)},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], append(o, Axis(0))...) },
+			want: NewArray([]float64{9, 12, 15}),
+		},
+		opCase{
+			name: "vecdot/broadcast",
+			in:   []*Array{NewArray([]float32{1, 2, 3, 4, 5, 6}, 2, 3), NewArray([]float32{1, 1, 2})},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], append(o, Axis(-1))...) },
+			want: NewArray([]float32{9, 21}),
+		},
+		opCase{
+			name: "vecdot/complex_conjugates_a",
+			in:   []*Array{NewArray([]complex64{1 + 2i, 3i}), NewArray([]complex64{1, 1 + 1i})},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], o...) },
+			want: Scalar(complex64((1 - 2i) + (-3i)*(1+1i))),
+		},
+		opCase{
+			name: "vecdot/int8_sums_in_int32",
+			in:   []*Array{NewArray([]int8{100, 100, 3}), NewArray([]int8{100, 1, 3})},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], o...) },
+			want: Scalar(int32(16 + 100 + 9)), // 100*100 wraps to 16 in int8
+		},
+		opCase{
+			name: "vecdot/bool",
+			in:   []*Array{NewArray([]bool{true, true, false, true}), NewArray([]bool{true, false, false, true})},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], o...) },
+			want: Scalar(int32(2)),
+		},
+		opCase{
+			name: "vecdot/uint64",
+			in:   []*Array{NewArray([]uint64{1 << 40, 2}), NewArray([]uint64{4, 5})},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], o...) },
+			want: Reshape(NewArray([]uint64{1<<42 + 10}), []int{}),
+		},
+		opCase{
+			name: "vecdot/empty_axis",
+			in:   []*Array{NewArray([]float32{}, 2, 0), NewArray([]float32{}, 2, 0)},
+			op:   func(in []*Array, o ...Option) *Array { return Vecdot(in[0], in[1], o...) },
+			want: NewArray([]float32{0, 0}),
+		},
+	)
+}
+
+func TestComposeErrors(t *testing.T) {
+	f := func(shape ...int) *Array { return mmZeros(shape, Float32) }
+	for _, tc := range []struct {
+		name string
+		f    func()
+		msg  string
+	}{
+		{"inner last", func() { Inner(f(2, 3), f(2, 4)) }, "inner: the last dimensions of shapes (2, 3) and (2, 4) differ"},
+		{"inner int", func() { Inner(mmZeros([]int{3}, Int32), mmZeros([]int{3}, Int32)) }, "inner: only floating-point"},
+		{"tensordot negative", func() { Tensordot(f(2, 3), f(3, 2), -1) }, "cannot contract -1 axes"},
+		{"tensordot too many", func() { Tensordot(f(2, 3), f(3), 2) }, "cannot contract 2 axes"},
+		{"tensordot type", func() { Tensordot(f(2, 3), f(3), "x") }, "axes must be an int"},
+		{"tensordot lengths", func() { Tensordot(f(2, 3), f(3, 2), [2][]int{{0}, {0, 1}}) }, "differ in length"},
+		{"tensordot sizes", func() { Tensordot(f(2, 3), f(3, 2), [2][]int{{0}, {0}}) }, "differ on the contracted axes"},
+		{"tensordot repeat", func() { Tensordot(f(2, 2), f(2, 2), [2][]int{{0, 0}, {0, 1}}) }, "repeated axis"},
+		{"tensordot range", func() { Tensordot(f(2, 2), f(2, 2), [2][]int{{2}, {0}}) }, "out of bounds"},
+		{"tensordot lists", func() { Tensordot(f(2, 2), f(2, 2), [][]int{{0}}) }, "two lists"},
+		{"kron empty", func() { Kron(f(0), f(2)) }, "kron: the inputs cannot be empty"},
+		{"vecdot 0-d", func() { Vecdot(f(), f(2)) }, "vecdot: inputs must have at least one dimension"},
+		{"vecdot size", func() { Vecdot(f(2, 3), f(2, 4)) }, "differ in size along axis -1"},
+		{"vecdot axis", func() { Vecdot(f(2, 3), f(2, 3), Axis(2)) }, "out of bounds"},
+		{"vecdot broadcast", func() { Vecdot(f(2, 3), f(4, 3)) }, "cannot be broadcast"},
+		{"outer nil", func() { Outer(nil, f(2)) }, "outer: nil array"},
+	} {
+		err := Catch(tc.f)
+		if err == nil {
+			t.Errorf("%s: no panic", tc.name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: error %q does not contain %q", tc.name, err, tc.msg)
+		}
+	}
+}
