@@ -408,15 +408,13 @@ func (j *gemmJob[S, T]) run() {
 		a, b := j.a, j.b
 		a.off, b.off = j.aOffs[t], j.bOffs[t]+j0*j.b.cs
 		coff, n := t*j.m*j.n+j0, j1-j0
-		if ad, ok := any(a.data).([]T); ok && (j.m == 1 || n == 1) {
-			at := matrix[T]{ad, a.off, a.rs, a.cs}
-			bt := matrix[T]{any(b.data).([]T), b.off, b.rs, b.cs}
+		if j.m == 1 || n == 1 {
 			if n == 1 { // C = A·b: rows of A dotted with b's column
 				lo, hi := split(j.m, w, team.workers)
-				gemv(j.cfg, hi-lo, j.k, j.alpha, at.at(lo, 0), bt, bt.rs, j.beta, j.c, coff+lo*j.n, j.n)
+				gemv(j.cfg, hi-lo, j.k, j.alpha, a.at(lo, 0), b, b.rs, j.beta, j.c, coff+lo*j.n, j.n)
 			} else { // C = a·B: rows of Bᵀ dotted with a's row
 				lo, hi := split(n, w, team.workers)
-				gemv(j.cfg, hi-lo, j.k, j.alpha, bt.at(0, lo).t(), at, at.cs, j.beta, j.c, coff+lo, 1)
+				gemv(j.cfg, hi-lo, j.k, j.alpha, b.at(0, lo).t(), a, a.cs, j.beta, j.c, coff+lo, 1)
 			}
 			return
 		}
@@ -548,7 +546,25 @@ func gemmSmall[T gemmFloat](m, n, k int, alpha T, a, b matrix[T], beta T, c []T,
 // the product of a matrix and a vector (a 1-wide A or B), which packing
 // would only slow down: rows of M that are contiguous are dotted with x,
 // otherwise M's columns are added to y.
-func gemv[T gemmFloat](cfg *gemmConfig[T], r, k int, alpha T, mat matrix[T], x matrix[T], incx int, beta T, y []T, yoff, incy int) {
+func gemv[S any, T gemmFloat](cfg *gemmConfig[T], r, k int, alpha T, mat, x matrix[S], incx int, beta T, y []T, yoff, incy int) {
+	switch d := any(mat.data).(type) {
+	case []T:
+		xd := any(x.data).([]T)
+		gemvSame(cfg, r, k, alpha, matrix[T]{d, mat.off, mat.rs, mat.cs}, matrix[T]{xd, x.off, x.rs, x.cs}, incx, beta, y, yoff, incy)
+	case []core.F16:
+		xd := any(x.data).([]core.F16)
+		gemvHalf(any(cfg).(*gemmConfig[float32]), r, k, float32(alpha), matrix[core.F16]{d, mat.off, mat.rs, mat.cs},
+			matrix[core.F16]{xd, x.off, x.rs, x.cs}, incx, float32(beta), any(y).([]float32), yoff, incy, f16Table())
+	case []core.BF16:
+		xd := any(x.data).([]core.BF16)
+		gemvHalf(any(cfg).(*gemmConfig[float32]), r, k, float32(alpha), matrix[core.BF16]{d, mat.off, mat.rs, mat.cs},
+			matrix[core.BF16]{xd, x.off, x.rs, x.cs}, incx, float32(beta), any(y).([]float32), yoff, incy, bf16Table())
+	default:
+		panic("cpu: gemv of an unexpected element type")
+	}
+}
+
+func gemvSame[T gemmFloat](cfg *gemmConfig[T], r, k int, alpha T, mat matrix[T], x matrix[T], incx int, beta T, y []T, yoff, incy int) {
 	if mat.cs == 1 || mat.rs != 1 || incy != 1 {
 		for i := 0; i < r; i++ {
 			var s T
@@ -577,6 +593,50 @@ func gemv[T gemmFloat](cfg *gemmConfig[T], r, k int, alpha T, mat matrix[T], x m
 	for p := 0; p < k; p++ {
 		o := mat.off + p*mat.cs
 		cfg.axpy(alpha*x.data[x.off+p*incx], mat.data[o:o+r], ys)
+	}
+}
+
+// gemvHalf is gemv for half-precision operands: the vector is converted
+// once, and each row (or column) of the matrix as it is used, through tab.
+func gemvHalf[H ~uint16](cfg *gemmConfig[float32], r, k int, alpha float32, mat, x matrix[H], incx int, beta float32, y []float32, yoff, incy int, tab *[1 << 16]float32) {
+	xv := make([]float32, k)
+	for p := range xv {
+		xv[p] = tab[x.data[x.off+p*incx]]
+	}
+	if mat.cs == 1 || mat.rs != 1 || incy != 1 {
+		row := make([]float32, k)
+		for i := 0; i < r; i++ {
+			o := mat.off + i*mat.rs
+			if mat.cs == 1 {
+				for p, v := range mat.data[o : o+k] {
+					row[p] = tab[v]
+				}
+			} else {
+				for p := range row {
+					row[p] = tab[mat.data[o]]
+					o += mat.cs
+				}
+			}
+			s := cfg.dot(row, xv)
+			o = yoff + i*incy
+			if beta == 0 {
+				y[o] = alpha * s
+			} else {
+				y[o] = alpha*s + beta*y[o]
+			}
+		}
+		return
+	}
+	// Columns of the matrix are contiguous.
+	ys := y[yoff : yoff+r]
+	scaleSlice(ys, beta)
+	col := make([]float32, r)
+	for p := 0; p < k; p++ {
+		o := mat.off + p*mat.cs
+		for i, v := range mat.data[o : o+r] {
+			col[i] = tab[v]
+		}
+		cfg.axpy(alpha*xv[p], col, ys)
 	}
 }
 
