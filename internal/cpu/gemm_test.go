@@ -239,7 +239,7 @@ func TestGemmBlocking(t *testing.T) { forEachKernel(t, testGemmBlocking) }
 func testGemmBlocking(t *testing.T) {
 	// Sizes past the cache blocks (mc, kc, nc) with edges in every block.
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, dt := range []core.Dtype{core.Float32, core.Float64, core.Float16, core.Bfloat16} {
+	for _, dt := range []core.Dtype{core.Float32, core.Float64, core.Float16, core.Bfloat16, core.Complex64} {
 		for _, tc := range []gemmCase{
 			{m: 300, n: 37, k: 600, la: layoutRow, lb: layoutRow, alpha: 1},
 			{m: 13, n: 2100, k: 257, la: layoutCol, lb: layoutRow, alpha: 1},

@@ -47,8 +47,12 @@ func (be *backend) Matmul(a, b, out core.View, c *core.View, alpha, beta float64
 	case core.Int64:
 		naiveMatmul(a, b, out, core.All[int64](a), core.All[int64](b), core.All[int64](out), int64(alpha), int64(beta))
 	case core.Complex64:
-		naiveMatmul(a, b, out, core.All[complex64](a), core.All[complex64](b), core.All[complex64](out),
-			complex(float32(alpha), 0), complex(float32(beta), 0))
+		if nd := len(out.Shape); out.Shape[nd-2]*out.Shape[nd-1]*a.Shape[nd-1] < complexGemmMin {
+			naiveMatmul(a, b, out, core.All[complex64](a), core.All[complex64](b), core.All[complex64](out),
+				complex(float32(alpha), 0), complex(float32(beta), 0))
+			return nil
+		}
+		matmulComplex(a, b, out, float32(alpha), float32(beta))
 	default:
 		return fmt.Errorf("matmul: dtype %d not implemented on cpu", out.Dtype)
 	}
@@ -166,6 +170,64 @@ func batchOffsets(shape, strides []int, base int) []int {
 		}
 	}
 	return offs
+}
+
+// complexGemmMin is the size (multiply-adds of one matrix) from which a
+// complex64 product runs as a real GEMM.
+const complexGemmMin = 1 << 15
+
+// matmulComplex computes a complex64 product as a real float32 GEMM twice
+// as wide and deep. With A' the m×2k real matrix holding each element of A
+// as its real and imaginary parts side by side (A's own memory when its
+// rows are contiguous), and B' the 2k×2n matrix holding each element
+// br+bi·i of B as the block [br bi; -bi br], A'·B' is C with its real and
+// imaginary parts side by side: out's own memory.
+func matmulComplex(a, b, out core.View, alpha, beta float32) {
+	nd := len(out.Shape)
+	m, n, k := out.Shape[nd-2], out.Shape[nd-1], a.Shape[nd-1]
+	batch := out.Shape[:nd-2]
+	aOffs := batchOffsets(batch, a.Strides[:nd-2], a.Offset)
+	bOffs := batchOffsets(batch, b.Strides[:nd-2], b.Offset)
+	ad, bd := core.All[complex64](a), core.All[complex64](b)
+	af, cf := core.All[float32](a), core.All[float32](out)[2*out.Offset:]
+	ars, acs, brs, bcs := a.Strides[nd-2], a.Strides[nd-1], b.Strides[nd-2], b.Strides[nd-1]
+	bp := getGemmBuf[float32](4 * k * n)
+	defer putGemmBuf(bp)
+	var ap []float32 // A' when A's rows are not contiguous
+	if acs != 1 && k > 1 {
+		ap = getGemmBuf[float32](2 * m * k)
+		defer putGemmBuf(ap)
+	}
+	for t := range aOffs {
+		am := matrix[float32]{data: af, off: 2 * aOffs[t], rs: 2 * ars, cs: 1}
+		if ap != nil {
+			parallelFor(m, 2*k, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					for p := 0; p < k; p++ {
+						v := ad[aOffs[t]+i*ars+p*acs]
+						ap[2*(i*k+p)], ap[2*(i*k+p)+1] = real(v), imag(v)
+					}
+				}
+			})
+			am = matrix[float32]{data: ap, rs: 2 * k, cs: 1}
+		}
+		parallelFor(k, 4*n, func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				r0, r1 := bp[2*p*2*n:(2*p+1)*2*n], bp[(2*p+1)*2*n:(2*p+2)*2*n]
+				for j := 0; j < n; j++ {
+					v := bd[bOffs[t]+p*brs+j*bcs]
+					r0[2*j], r0[2*j+1] = real(v), imag(v)
+					r1[2*j], r1[2*j+1] = -imag(v), real(v)
+				}
+			}
+		})
+		job := &gemmJob[float32, float32]{
+			cfg: &sgemm, m: m, n: 2 * n, k: 2 * k, alpha: alpha, beta: beta,
+			a: matrix[float32]{data: am.data, rs: am.rs, cs: 1}, b: matrix[float32]{data: bp, rs: 2 * n, cs: 1},
+			aOffs: []int{am.off}, bOffs: []int{0}, c: cf[2*t*m*n:],
+		}
+		job.run()
+	}
 }
 
 // naiveNum is an element type of the plain matrix-product kernel.
