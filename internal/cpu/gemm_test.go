@@ -243,7 +243,7 @@ func testGemmBlocking(t *testing.T) {
 		for _, tc := range []gemmCase{
 			{m: 300, n: 37, k: 600, la: layoutRow, lb: layoutRow, alpha: 1},
 			{m: 13, n: 2100, k: 257, la: layoutCol, lb: layoutRow, alpha: 1},
-			{m: 257, n: 259, k: 513, la: layoutReversed, lb: layoutCol, alpha: 0.5, withC: true, bet: 2},
+			{m: 257, n: 130, k: 300, la: layoutReversed, lb: layoutCol, alpha: 0.5, withC: true, bet: 2},
 			// Matrix times vector, split over the cores.
 			{m: 1000, n: 1, k: 300, la: layoutRow, lb: layoutRow, alpha: 1},
 			{m: 1000, n: 1, k: 300, la: layoutCol, lb: layoutCol, alpha: 2, withC: true, bet: 1},
