@@ -3,6 +3,7 @@ package cpu
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -66,15 +67,19 @@ func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
 // gemmTeam is what the workers computing one GEMM together share: two
 // buffers for packed kc×nc blocks of B (one is packed while the other may
-// still be read) and a barrier. The workers split the rows of C, each
-// packing its own blocks of A.
+// still be read), a barrier, and for each block of B a counter through
+// which the workers claim blocks of rowBlock rows of C, each packing its
+// own blocks of A. Claiming rather than a fixed split keeps both cores busy
+// when one of them is slowed by other work.
 type gemmTeam[T gemmFloat] struct {
-	workers int
-	bp      [2][]T
-	bar     barrier
+	workers  int
+	bp       [2][]T
+	bar      barrier
+	rowBlock int
+	claims   []atomic.Int32 // per step of the (jc, pc) loops
 }
 
-func newGemmTeam[T gemmFloat](cfg *gemmConfig[T], n, k, workers int) *gemmTeam[T] {
+func newGemmTeam[T gemmFloat](cfg *gemmConfig[T], m, n, k, workers int) *gemmTeam[T] {
 	size := roundUp(min(cfg.nc, n), cfg.nr) * min(cfg.kc, k)
 	t := &gemmTeam[T]{workers: workers, bar: barrier{n: workers}}
 	t.bp[0] = getGemmBuf[T](size)
@@ -83,7 +88,20 @@ func newGemmTeam[T gemmFloat](cfg *gemmConfig[T], n, k, workers int) *gemmTeam[T
 	} else {
 		t.bp[1] = t.bp[0] // nobody else reads it
 	}
+	// About four blocks of rows per worker, each at most mc rows.
+	t.rowBlock = cfg.mc
+	if workers > 1 {
+		t.rowBlock = min(cfg.mc, max(cfg.mr, roundUp((m+4*workers-1)/(4*workers), cfg.mr)))
+	}
+	t.claims = make([]atomic.Int32, ((n+cfg.nc-1)/cfg.nc)*((k+cfg.kc-1)/cfg.kc))
 	return t
+}
+
+// reset readies the team for the next matrix; no worker may be running.
+func (t *gemmTeam[T]) reset() {
+	for i := range t.claims {
+		t.claims[i].Store(0)
+	}
 }
 
 func (t *gemmTeam[T]) release() {
@@ -141,8 +159,7 @@ func split(units, w, n int) (lo, hi int) { return w * units / n, (w + 1) * units
 // float32. k must be at least one.
 func gemmBlocked[S any, T gemmFloat](cfg *gemmConfig[T], m, n, k int, alpha T, a, b matrix[S], beta T, c []T, coff, ldc int, team *gemmTeam[T], w int, wk *gemmWorker[T]) {
 	mr, nr := cfg.mr, cfg.nr
-	lo, hi := split((m+mr-1)/mr, w, team.workers)
-	r0, r1 := lo*mr, min(hi*mr, m) // this worker's rows
+	blocks := (m + team.rowBlock - 1) / team.rowBlock
 	step := 0
 	for jc := 0; jc < n; jc += cfg.nc {
 		nb := min(cfg.nc, n-jc)
@@ -153,14 +170,19 @@ func gemmBlocked[S any, T gemmFloat](cfg *gemmConfig[T], m, n, k int, alpha T, a
 			if pc > 0 {
 				bet = 1
 			}
-			bp := team.bp[step%2]
+			bp, claims := team.bp[step%2], &team.claims[step]
 			step++
 			if q1 > q0 {
 				packPanels(bp[q0*nr*kb:], b.at(pc, jc+q0*nr).t(), min(q1*nr, nb)-q0*nr, kb, nr)
 			}
 			team.bar.wait() // the whole block of B is packed
-			for ic := r0; ic < r1; ic += cfg.mc {
-				mb := min(cfg.mc, r1-ic)
+			for {
+				blk := int(claims.Add(1)) - 1
+				if blk >= blocks {
+					break
+				}
+				ic := blk * team.rowBlock
+				mb := min(team.rowBlock, m-ic)
 				packPanels(wk.ap, a.at(ic, pc), mb, kb, mr)
 				macroKernel(cfg, mb, nb, kb, alpha, wk.ap, bp, bet, c, coff+ic*ldc+jc, ldc, wk.tile)
 			}
@@ -423,13 +445,16 @@ func (j *gemmJob[S, T]) run() {
 				matrix[T]{any(b.data).([]T), b.off, b.rs, b.cs}, j.beta, j.c, coff, j.n)
 			return
 		}
+		if team.workers == 1 {
+			team.reset()
+		}
 		gemmBlocked(j.cfg, j.m, n, j.k, j.alpha, a, b, j.beta, j.c, coff, j.n, team, w, wk)
 	}
 	if workers == 1 || nb >= 4*workers || nb%workers == 0 {
 		// Whole matrices to each worker.
 		parts := min(workers, nb)
 		runParts(parts, func(p int) {
-			team, wk := newGemmTeam(j.cfg, j.n, j.k, 1), newGemmWorker(j.cfg, j.m, j.k)
+			team, wk := newGemmTeam(j.cfg, j.m, j.n, j.k, 1), newGemmWorker(j.cfg, j.m, j.k)
 			lo, hi := split(nb, p, parts)
 			for t := lo; t < hi; t++ {
 				part(t, 0, j.n, team, 0, wk)
@@ -448,9 +473,10 @@ func (j *gemmJob[S, T]) run() {
 	rowUnits, colUnits := (j.m+j.cfg.mr-1)/j.cfg.mr, (j.n+j.cfg.nr-1)/j.cfg.nr
 	if rowUnits >= 4*workers || rowUnits >= colUnits {
 		// Each matrix by all workers together, split by rows.
-		team := newGemmTeam(j.cfg, j.n, j.k, workers)
+		team := newGemmTeam(j.cfg, j.m, j.n, j.k, workers)
 		defer team.release()
 		for t := 0; t < nb; t++ {
+			team.reset()
 			runParts(workers, func(w int) {
 				if wks[w] == nil {
 					wks[w] = newGemmWorker(j.cfg, j.m, j.k)
@@ -477,7 +503,7 @@ func (j *gemmJob[S, T]) run() {
 				return
 			}
 			if wks[w] == nil {
-				teams[w], wks[w] = newGemmTeam(j.cfg, j1-j0, j.k, 1), newGemmWorker(j.cfg, j.m, j.k)
+				teams[w], wks[w] = newGemmTeam(j.cfg, j.m, j1-j0, j.k, 1), newGemmWorker(j.cfg, j.m, j.k)
 			}
 			part(t, j0, j1, teams[w], 0, wks[w])
 		})
