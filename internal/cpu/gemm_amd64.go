@@ -1,10 +1,13 @@
+//go:build !purego
+
 package cpu
 
 import "golang.org/x/sys/cpu"
 
 // Assembly micro-kernels (gemm_amd64.s), chosen at start-up by CPU feature:
 // AVX-512 where the processor and the operating system support it, else
-// AVX2 with FMA, else the pure-Go kernels stay.
+// AVX2 with FMA, else the pure-Go kernels stay. Building with the purego
+// tag leaves the assembly out.
 
 //go:noescape
 func sgemmAVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // The GEMM micro-kernels for amd64; gemm_kernels.go states their contract:
