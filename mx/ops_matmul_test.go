@@ -565,3 +565,43 @@ func TestComposeErrors(t *testing.T) {
 		}
 	}
 }
+
+func init() {
+	// Operands that are views made by the view ops: a strided slice, a
+	// reversed one, a transpose and a broadcast (a zero row stride).
+	const rows, cols, m, k, n = 80, 70, 40, 60, 50
+	va, vb, vr := mmValues(rows*cols, 6), mmValues(n*k, 7), mmValues(n, 8)
+	a0, b0 := NewArray(va, rows, cols), NewArray(vb, n, k)
+	row := NewArray(vr)
+	at := func(i, p int) complex128 { return va[(2*i)*cols+1+p] }         // a0[::2, 1:k+1]
+	rev := func(i, p int) complex128 { return va[(rows-1-2*i)*cols+1+p] } // a0[::-1][::2, 1:k+1]
+	want := func(a func(i, p int) complex128, b func(p, j int) complex128) *Array {
+		out := make([]complex128, m*n)
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				for p := 0; p < k; p++ {
+					out[i*n+j] += a(i, p) * b(p, j)
+				}
+			}
+		}
+		return AsType(NewArray(out, m, n), Float32)
+	}
+	bt := func(p, j int) complex128 { return vb[j*k+p] }
+	bb := func(p, j int) complex128 { return vr[j] }
+	slice := func(x *Array) *Array { return Index(x, Colon.Step(2), S(1, k+1)) }
+	addCases(opCase{
+		name: "matmul/views_slice_transpose",
+		in:   []*Array{AsType(a0, Float32), AsType(b0, Float32)},
+		op: func(in []*Array, o ...Option) *Array {
+			return Matmul(slice(in[0]), Transpose(in[1]), o...)
+		},
+		want: want(at, bt), tol: 1e-5,
+	}, opCase{
+		name: "matmul/views_reversed_broadcast",
+		in:   []*Array{AsType(a0, Float32), AsType(row, Float32)},
+		op: func(in []*Array, o ...Option) *Array {
+			return Matmul(slice(Index(in[0], Colon.Step(-1))), BroadcastTo(in[1], []int{k, n}), o...)
+		},
+		want: want(rev, bb), tol: 1e-5,
+	})
+}
