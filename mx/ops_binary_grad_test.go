@@ -65,4 +65,3 @@ func init() {
 		gradCase{name: "clip", f: func(in []*Array) *Array { return Clip(in[0], -1, 1) }, in: []*Array{x}},
 	)
 }
-
