@@ -421,27 +421,9 @@ func Vecdot(a, b *Array, opts ...Option) *Array {
 	}
 	dt := PromoteTypes(a.dtype, b.dtype)
 	if !dt.IsInexact() {
-		// Products in the promoted type, then summed in the wider one.
-		p := AsType(Multiply(x, y, s), sumType(dt), s)
-		x, y, dt = p, BroadcastTo(Scalar(1, p.dtype), []int{p.shape[p.Ndim()-1]}, s), p.dtype
+		// Products in the promoted type, summed in the wider one.
+		return Sum(Multiply(x, y, s), Axis(-1), s)
 	}
 	x, y = AsType(x, dt, s), AsType(y, dt, s)
 	return newArray(matmulPrim{vecA: true, vecB: true, alpha: 1}, s, []*Array{x, y}, batch, dt)
-}
-
-// sumType is the type Sum accumulates integers and bools in, as MLX does.
-func sumType(dt Dtype) Dtype {
-	switch {
-	case dt == Bool:
-		return Int32
-	case dt.kind() == SignedInteger && dt.Size() <= 4:
-		return Int32
-	case dt.kind() == SignedInteger:
-		return Int64
-	case dt.kind() == UnsignedInteger && dt.Size() <= 4:
-		return Uint32
-	case dt.kind() == UnsignedInteger:
-		return Uint64
-	}
-	return dt
 }

@@ -275,7 +275,7 @@ func init() {
 }
 
 func TestMatmulErrors(t *testing.T) {
-	f := func(shape ...int) *Array { return mmZeros(shape, Float32) }
+	f := func(shape ...int) *Array { return Zeros(shape, Float32) }
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -285,13 +285,13 @@ func TestMatmulErrors(t *testing.T) {
 		{"inner", func() { Matmul(f(2, 3), f(4, 5)) }, "(2, 3)"},
 		{"inner 1-D", func() { Matmul(f(2, 3), f(4)) }, "only dimension of the second input, of shape (4,)"},
 		{"batch", func() { Matmul(f(2, 3, 4), f(5, 4, 6)) }, "batch dimensions of shapes (2, 3, 4) and (5, 4, 6)"},
-		{"int", func() { Matmul(mmZeros([]int{2, 2}, Int32), mmZeros([]int{2, 2}, Int32)) }, "got int32 and int32"},
-		{"bool", func() { Matmul(mmZeros([]int{2, 2}, Bool), mmZeros([]int{2, 2}, Bool)) }, "floating-point"},
+		{"int", func() { Matmul(Zeros([]int{2, 2}, Int32), Zeros([]int{2, 2}, Int32)) }, "got int32 and int32"},
+		{"bool", func() { Matmul(Zeros([]int{2, 2}, Bool), Zeros([]int{2, 2}, Bool)) }, "floating-point"},
 		{"nil", func() { Matmul(nil, f(2)) }, "matmul: nil array"},
 		{"option", func() { Matmul(f(2, 2), f(2, 2), Alpha(2)) }, "alpha option"},
 		{"addmm c", func() { Addmm(f(3), f(2, 3), f(3, 2)) }, "addmm: c of shape (3,) does not broadcast to the product's shape (2, 2)"},
 		{"addmm c bigger", func() { Addmm(f(4, 2, 2), f(2, 3), f(3, 2)) }, "(4, 2, 2)"},
-		{"addmm int", func() { Addmm(mmZeros([]int{2}, Int32), mmZeros([]int{2, 2}, Int32), mmZeros([]int{2, 2}, Int8)) }, "got int32, int32 and int8"},
+		{"addmm int", func() { Addmm(Zeros([]int{2}, Int32), Zeros([]int{2, 2}, Int32), Zeros([]int{2, 2}, Int8)) }, "got int32, int32 and int8"},
 		{"addmm inner", func() { Addmm(f(2), f(2, 3), f(2, 2)) }, "addmm: the last dimension"},
 	} {
 		err := Catch(tc.f)
@@ -303,11 +303,6 @@ func TestMatmulErrors(t *testing.T) {
 			t.Errorf("%s: error %q does not contain %q", tc.name, err, tc.msg)
 		}
 	}
-}
-
-// mmZeros returns an evaluated array of zeros.
-func mmZeros(shape []int, dt Dtype) *Array {
-	return convertNow(fromSlice(make([]float64, shapeSize(shape)), shape, Float64), dt)
 }
 
 func TestMatmulLazyAndShape(t *testing.T) {
@@ -532,14 +527,14 @@ func init() {
 }
 
 func TestComposeErrors(t *testing.T) {
-	f := func(shape ...int) *Array { return mmZeros(shape, Float32) }
+	f := func(shape ...int) *Array { return Zeros(shape, Float32) }
 	for _, tc := range []struct {
 		name string
 		f    func()
 		msg  string
 	}{
 		{"inner last", func() { Inner(f(2, 3), f(2, 4)) }, "inner: the last dimensions of shapes (2, 3) and (2, 4) differ"},
-		{"inner int", func() { Inner(mmZeros([]int{3}, Int32), mmZeros([]int{3}, Int32)) }, "inner: only floating-point"},
+		{"inner int", func() { Inner(Zeros([]int{3}, Int32), Zeros([]int{3}, Int32)) }, "inner: only floating-point"},
 		{"tensordot negative", func() { Tensordot(f(2, 3), f(3, 2), -1) }, "cannot contract -1 axes"},
 		{"tensordot too many", func() { Tensordot(f(2, 3), f(3), 2) }, "cannot contract 2 axes"},
 		{"tensordot type", func() { Tensordot(f(2, 3), f(3), "x") }, "axes must be an int"},

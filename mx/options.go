@@ -29,6 +29,7 @@ const (
 	optNanValue
 	optPosInfValue
 	optNegInfValue
+	optPad
 	optAlpha
 	optBeta
 )
@@ -38,7 +39,7 @@ var optionNames = map[optionKind]string{
 	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
 	optStartAxis: "start axis", optEndAxis: "end axis", optDecimals: "decimals",
 	optNanValue: "nan value", optPosInfValue: "posinf value", optNegInfValue: "neginf value",
-	optAlpha: "alpha", optBeta: "beta",
+	optPad: "pad mode", optAlpha: "alpha", optBeta: "beta",
 }
 
 // options is the parsed form of an op's Options.
@@ -53,6 +54,7 @@ type options struct {
 	tol      tolerance              // Rtol, Atol, EqualNaN (ops_binary.go)
 	ints     map[optionKind]int     // values of integer options such as StartAxis (ops_view.go)
 	floats   map[optionKind]float64 // values of float options such as NanValue (ops_unary.go)
+	pad      padOption              // Pad's mode and constant (ops_shape.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }
