@@ -159,20 +159,30 @@ func TestVmapTable(t *testing.T) {
 
 // stackHost stacks arrays of one shape along a new axis, on the host,
 // independently of the ops under test. The result has the arrays' dtype.
+// Real values go through float64 and complex ones through complex128
+// (which NewArray stores as complex64), so that float64 keeps its
+// precision.
 func stackHost(parts []*Array, axis int) *Array {
+	if parts[0].dtype.IsComplex() {
+		return AsType(stackAs[complex128](parts, axis), parts[0].dtype)
+	}
+	return AsType(stackAs[float64](parts, axis), parts[0].dtype)
+}
+
+func stackAs[T float64 | complex128](parts []*Array, axis int) *Array {
 	shape := parts[0].shape
 	axis = normAxis("stack", axis, len(shape)+1)
 	outer := shapeSize(shape[:axis])
 	inner := shapeSize(shape[axis:])
-	var data []complex128
+	var data []T
 	for o := 0; o < outer; o++ {
 		for _, p := range parts {
-			v := ToSlice[complex128](p)
+			v := ToSlice[T](p)
 			data = append(data, v[o*inner:(o+1)*inner]...)
 		}
 	}
 	out := append(append(append([]int{}, shape[:axis]...), len(parts)), shape[axis:]...)
-	return AsType(NewArray(data, out...), parts[0].dtype)
+	return NewArray(data, out...)
 }
 
 func init() {
