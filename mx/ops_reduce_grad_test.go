@@ -351,7 +351,7 @@ func TestReduceVmapOfGrad(t *testing.T) {
 					}
 					t.Fatal(err)
 				}
-				if msg := compareVmap(got, stackHost(want, 0), 1e-12); msg != "" {
+				if msg := compareArrays(got, stackHost(want, 0), 1e-12); msg != "" {
 					t.Fatal(msg)
 				}
 			})

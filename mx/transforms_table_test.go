@@ -1,7 +1,6 @@
 package mx
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -33,23 +32,19 @@ func randArray(r *rand.Rand, lo, hi float64, shape ...int) *Array {
 	for i := range v {
 		v[i] = lo + (hi-lo)*r.Float64()
 	}
-	return float64Array(v, shape)
-}
-
-// float64Array returns v as an array of shape; NewArray alone would make a
-// 0-d shape one-dimensional.
-func float64Array(v []float64, shape []int) *Array {
-	if len(shape) == 0 {
-		return Scalar(v[0], Float64)
-	}
-	return NewArray(v, shape...)
+	return newShaped(v, shape)
 }
 
 // perturbed returns a copy of a (float64) with element j moved by h.
 func perturbed(a *Array, j int, h float64) *Array {
 	v := ToSlice[float64](a)
 	v[j] += h
-	return float64Array(v, a.shape)
+	return newShaped(v, a.shape)
+}
+
+// newShaped returns NewArray(v) in shape, 0-d arrays included.
+func newShaped(v []float64, shape []int) *Array {
+	return Reshape(NewArray(v), append([]int{}, shape...))
 }
 
 func dot(a, b *Array) float64 {
@@ -160,7 +155,7 @@ func TestVmapTable(t *testing.T) {
 			for b := 0; b < batch; b++ {
 				want = append(want, c.f(examples[b]))
 			}
-			if msg := compareVmap(got, stackHost(want, 0), 1e-12); msg != "" {
+			if msg := compareArrays(got, stackHost(want, 0), 1e-12); msg != "" {
 				t.Fatal(msg)
 			}
 		})
@@ -168,24 +163,26 @@ func TestVmapTable(t *testing.T) {
 }
 
 // stackHost stacks arrays of one shape along a new axis, on the host,
-// independently of the ops under test. The result has the arrays' dtype.
+// independently of the ops under test. The result has the arrays' dtype;
+// the values go through a Go type that holds every value of it exactly
+// (NewArray makes complex128 data complex64, which would round float64).
 func stackHost(parts []*Array, axis int) *Array {
+	switch parts[0].dtype {
+	case Complex64:
+		return stackAs[complex64](parts, axis)
+	case Int64:
+		return stackAs[int64](parts, axis)
+	case Uint64:
+		return stackAs[uint64](parts, axis)
+	}
+	return AsType(stackAs[float64](parts, axis), parts[0].dtype)
+}
+
+func stackAs[T Element](parts []*Array, axis int) *Array {
 	shape := parts[0].shape
 	axis = normAxis("stack", axis, len(shape)+1)
 	outer := shapeSize(shape[:axis])
 	inner := shapeSize(shape[axis:])
-	out := append(append(append([]int{}, shape[:axis]...), len(parts)), shape[axis:]...)
-	if parts[0].dtype.IsComplex() {
-		return AsType(NewArray(stackData[complex128](parts, outer, inner), out...), parts[0].dtype)
-	}
-	// Real types go through float64 (complex128 would read and make
-	// complex64), which keeps float64 values and integers to 2^53 exact.
-	return AsType(NewArray(stackData[float64](parts, outer, inner), out...), parts[0].dtype)
-}
-
-// stackData interleaves the values of parts: for each of outer blocks, the
-// block of inner values of each part in turn.
-func stackData[T float64 | complex128](parts []*Array, outer, inner int) []T {
 	var data []T
 	for o := 0; o < outer; o++ {
 		for _, p := range parts {
@@ -193,22 +190,8 @@ func stackData[T float64 | complex128](parts []*Array, outer, inner int) []T {
 			data = append(data, v[o*inner:(o+1)*inner]...)
 		}
 	}
-	return data
-}
-
-// compareVmap compares got with want as compareArrays does, but real
-// values in float64 (compareArrays reads them through complex64).
-func compareVmap(got, want *Array, tol float64) string {
-	if msg := compareArrays(got, want, tol); msg != "" || got.dtype.IsComplex() {
-		return msg
-	}
-	g, w := ToSlice[float64](got), ToSlice[float64](want)
-	for i := range g {
-		if !closeReal(g[i], w[i], tol) {
-			return fmt.Sprintf("element %d: got %v, want %v (tol %g)", i, g[i], w[i], tol)
-		}
-	}
-	return ""
+	out := append(append(append([]int{}, shape[:axis]...), len(parts)), shape[axis:]...)
+	return NewArray(data, out...)
 }
 
 func init() {
