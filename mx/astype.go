@@ -70,3 +70,27 @@ func convertNow(a *Array, dt Dtype) *Array {
 	}
 	return out
 }
+
+func (copyPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{AsType(cot[0], in[0].dtype, s)}
+}
+
+func (copyPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{AsType(tan[0], out[0].dtype, s)}
+}
+
+func (copyPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	return []*Array{AsType(in[0], out[0].dtype, s)}, axes
+}
+
+func (contiguousPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{cot[0]}
+}
+
+func (contiguousPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{tan[0]}
+}
+
+func (contiguousPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	return []*Array{Contiguous(in[0], s)}, axes
+}

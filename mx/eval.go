@@ -56,7 +56,7 @@ func AsyncEval(arrays ...*Array) {
 	schedMu.Lock()
 	defer schedMu.Unlock()
 	schedEpoch++
-	order := topoOrder(arrays, schedEpoch)
+	order := topoOrderTo(schedOrder[:0], arrays, schedEpoch)
 	if len(order) == 0 {
 		return
 	}
@@ -89,9 +89,14 @@ type topoFrame struct {
 
 // topoOrder returns the pending nodes that arrays depend on, inputs before
 // their users, without recursion (graphs may be a million nodes deep). It
-// must be called with schedMu held; the result is AsyncEval's scratch.
+// must be called with schedMu held.
 func topoOrder(arrays []*Array, epoch uint64) []*node {
-	order, stack := schedOrder[:0], schedStack[:0]
+	return topoOrderTo(nil, arrays, epoch)
+}
+
+// topoOrderTo is topoOrder appending to order.
+func topoOrderTo(order []*node, arrays []*Array, epoch uint64) []*node {
+	stack := schedStack[:0]
 	depth := 0 // the deepest the stack went
 	push := func(a *Array) {
 		if a == nil || a.status.Load() != statusPending {

@@ -126,7 +126,8 @@ func binary(sp binarySpec, errName string, a, b any, opts []Option) *Array {
 }
 
 // broadcastPair returns the shape a and b broadcast to: one of them when
-// the other broadcasts to it, else a new one (see broadcastShapes).
+// the other broadcasts to it (broadcastsTo, ops_view.go), else a new one
+// (see broadcastShapes).
 func broadcastPair(op string, a, b []int) []int {
 	switch {
 	case broadcastsTo(b, a):
@@ -135,20 +136,6 @@ func broadcastPair(op string, a, b []int) []int {
 		return b
 	}
 	return broadcastShapes(op, a, b)
-}
-
-// broadcastsTo reports whether shape s broadcasts to shape to unchanged.
-func broadcastsTo(s, to []int) bool {
-	if len(s) > len(to) {
-		return false
-	}
-	off := len(to) - len(s)
-	for i, d := range s {
-		if d != 1 && d != to[off+i] {
-			return false
-		}
-	}
-	return true
 }
 
 // asType is AsType on stream s, with no options to parse.

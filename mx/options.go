@@ -13,7 +13,7 @@ type Option interface {
 	apply(*options)
 }
 
-type optionKind uint16
+type optionKind uint32
 
 const (
 	optStream optionKind = 1 << iota
@@ -23,12 +23,19 @@ const (
 	optDdof
 	optKey
 	optTolerance
+	optStartAxis
+	optEndAxis
+	optDecimals
+	optNanValue
+	optPosInfValue
+	optNegInfValue
 )
 
 var optionNames = map[optionKind]string{
 	optStream: "stream/device", optAxes: "axis", optKeepDims: "keepdims",
-	optDtype: "dtype", optDdof: "ddof", optKey: "key",
-	optTolerance: "tolerance",
+	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
+	optStartAxis: "start axis", optEndAxis: "end axis", optDecimals: "decimals",
+	optNanValue: "nan value", optPosInfValue: "posinf value", optNegInfValue: "neginf value",
 }
 
 // options is the parsed form of an op's Options.
@@ -40,7 +47,9 @@ type options struct {
 	dtype    Dtype
 	ddof     int
 	key      *Array
-	tol      tolerance // Rtol, Atol, EqualNaN (ops_binary.go)
+	tol      tolerance              // Rtol, Atol, EqualNaN (ops_binary.go)
+	ints     map[optionKind]int     // values of integer options such as StartAxis (ops_view.go)
+	floats   map[optionKind]float64 // values of float options such as NanValue (ops_unary.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }

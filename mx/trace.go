@@ -71,3 +71,15 @@ func (placeholderPrim) Name() string { return "Placeholder" }
 func (placeholderPrim) Eval(s Stream, in, out []*Array) error {
 	return fmt.Errorf("a placeholder has no value")
 }
+
+func (identityPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{cot[0]}
+}
+
+func (identityPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{tan[0]}
+}
+
+func (identityPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	return []*Array{in[0]}, axes
+}

@@ -6,7 +6,8 @@ import "sync/atomic"
 // where every operand allows it, so that the innermost rows are as long as
 // possible. It is the one memory-layout classification the kernels share.
 // A layout may be copied; the copies share their storage, which must not be
-// changed.
+// changed. Layouts come from newLayout; one put together by hand (from the
+// slices of another) works too, without the inline storage.
 type layout struct {
 	shape   []int
 	strides [][]int // per operand, per merged dimension
@@ -107,7 +108,15 @@ func (l *layout) size() int {
 // inner returns the length of a row and each operand's stride along it.
 // The strides must not be changed.
 func (l *layout) inner() (n int, strides []int) {
-	return l.shape[len(l.shape)-1], l.in
+	last := len(l.shape) - 1
+	if l.in == nil { // a layout put together by hand, not by newLayout
+		strides = make([]int, len(l.strides))
+		for j := range l.strides {
+			strides[j] = l.strides[j][last]
+		}
+		return l.shape[last], strides
+	}
+	return l.shape[last], l.in
 }
 
 // rows calls fn for each run of consecutive elements along the innermost

@@ -178,3 +178,14 @@ func BenchmarkLayoutSmall(b *testing.B) {
 		l.rows(0, l.size(), func(off []int, n int) { sum += off[2] + n*s[2] })
 	}
 }
+
+func TestLayoutByHand(t *testing.T) {
+	l := layout{shape: []int{2, 3}, strides: [][]int{{3, 1}, {1, 2}}, offsets: []int{1, 0}}
+	if n, st := l.inner(); n != 3 || !slices.Equal(st, []int{1, 2}) {
+		t.Fatalf("inner: %d %v", n, st)
+	}
+	want := naiveOffsets([]int{2, 3}, []int{1, 0}, [][]int{{3, 1}, {1, 2}})
+	if got := walked(&l, 0, 6); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,31 @@
+package cpu
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX2 reports whether the AVX2 and FMA kernels of reduce_amd64.s run
+// on this machine.
+var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func sumF32AVX2(x []float32) float64
+
+//go:noescape
+func colSumF32AVX2(acc []float64, x []float32)
+
+//go:noescape
+func maxF32AVX2(x []float32) (m float32, nan bool)
+
+//go:noescape
+func scaleF32AVX2(y []float32, s float32)
+
+//go:noescape
+func expSubF32AVX2(x, y []float32, m float32) float32
+
+//go:noescape
+func sumExpSubF32AVX2(x []float32, m float32) float32
+
+//go:noescape
+func colMaxF32AVX2(m, x []float32)
+
+//go:noescape
+func colExpSubF32AVX2(x, m, y, s []float32)

@@ -1,0 +1,15 @@
+//go:build !amd64
+
+package cpu
+
+// haveAVX2 is false: there are no vector kernels for this architecture yet.
+var haveAVX2 = false
+
+func sumF32AVX2([]float32) float64                    { panic("unreachable") }
+func colSumF32AVX2([]float64, []float32)              { panic("unreachable") }
+func maxF32AVX2([]float32) (float32, bool)            { panic("unreachable") }
+func scaleF32AVX2([]float32, float32)                 { panic("unreachable") }
+func expSubF32AVX2(_, _ []float32, _ float32) float32 { panic("unreachable") }
+func sumExpSubF32AVX2([]float32, float32) float32     { panic("unreachable") }
+func colMaxF32AVX2(_, _ []float32)                    { panic("unreachable") }
+func colExpSubF32AVX2(_, _, _, _ []float32)           { panic("unreachable") }

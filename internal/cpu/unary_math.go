@@ -1,0 +1,414 @@
+package cpu
+
+import (
+	"math"
+	"sync"
+)
+
+// Fast elementwise functions for float32 slices. Each works in float64
+// registers, which cost the same as float32 ones in scalar code, with a
+// polynomial that is far more accurate than float32 needs, so that the one
+// rounding to float32 at the end dominates the error (about half an ulp;
+// the tests assert the bound). The loop bodies are straight-line code with
+// a rarely taken branch at most, so that the processor overlaps iterations;
+// they are several times faster than calling the math package per element.
+
+const (
+	log2e   = math.Log2E
+	ln2     = math.Ln2
+	shifter = 0x1.8p52 // adding it rounds a float64 below 2^51 to an integer
+)
+
+// shifterBits are the bits of shifter: t = x + shifter holds round(x) in
+// the low bits of its mantissa.
+var shifterBits = math.Float64bits(shifter)
+
+// The exponential works as e^x = 2^(m/16) * e^r with m = round(16x/ln2)
+// and r = x - m*ln2/16, |r| <= ln2/32: 2^(m/16) is a power of two times an
+// entry of exp2Table, and e^r a short polynomial. The helpers are small
+// enough for the compiler to inline them into the loops.
+
+// exp2Table holds 2^(j/16) for j = 0..15.
+var exp2Table = func() (t [16]float64) {
+	for j := range t {
+		t[j] = math.Exp2(float64(j) / 16)
+	}
+	return t
+}()
+
+// expReduce returns t, which holds m in its low mantissa bits, and r, for
+// |x| <= 700 (callers clamp; NaN gives NaN).
+func expReduce(x float64) (t, r float64) {
+	t = x*(16/ln2) + shifter
+	return t, x - (t-shifter)*(ln2/16)
+}
+
+// expPoly returns e^r - 1 for |r| <= ln2/32 by its Taylor series to r^4/4!,
+// whose rest is below 5e-11 of the result.
+func expPoly(r float64) float64 {
+	return r + r*r*(0.5+r*(1.0/6+r*(1.0/24)))
+}
+
+// pow2 returns 2^(m/16) for the m held in t's low bits
+// (-16*1022 <= m < 16*1024): the table entry for m mod 16, with m/16
+// (rounded down) added to its exponent.
+func pow2(t float64) float64 {
+	m := math.Float64bits(t) - shifterBits
+	return math.Float64frombits(math.Float64bits(exp2Table[m&15]) + uint64(int64(m)>>4)<<52)
+}
+
+// clamp limits x to [lo, hi]; NaN stays NaN.
+func clamp(x, lo, hi float64) float64 {
+	if x < lo {
+		x = lo
+	}
+	if x > hi {
+		x = hi
+	}
+	return x
+}
+
+// exp32 sets dst[i] = e^src[i].
+func exp32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		t, r := expReduce(clamp(float64(x), -110, 100))
+		s := pow2(t)
+		dst[i] = float32(s + s*expPoly(r))
+	}
+}
+
+// expm1_32 sets dst[i] = e^src[i] - 1.
+func expm1_32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		v := clamp(float64(x), -110, 100)
+		t, r := expReduce(v)
+		s := pow2(t)
+		// expm1 has x's sign; copying it makes expm1(-0) = -0.
+		dst[i] = float32(math.Copysign(s*expPoly(r)+(s-1), v))
+	}
+}
+
+// sigmoid32 sets dst[i] = 1 / (1 + e^-src[i]).
+func sigmoid32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		t, r := expReduce(clamp(-float64(x), -110, 110))
+		s := pow2(t)
+		dst[i] = float32(1 / (1 + s + s*expPoly(r)))
+	}
+}
+
+// tanh32 sets dst[i] = tanh(src[i]) as u/(u+2) with u = e^(2|x|) - 1,
+// which keeps the relative accuracy of expm1 for small |x|.
+func tanh32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		v := float64(x)
+		t, r := expReduce(2 * clamp(math.Abs(v), 0, 20))
+		s := pow2(t)
+		u := s*expPoly(r) + (s - 1)
+		dst[i] = float32(math.Copysign(u/(u+2), v))
+	}
+}
+
+// sqrtHalf is the bits of sqrt(1/2): subtracting it from a positive
+// float64's bits leaves in the exponent field the power of two that brings
+// the number into [sqrt(1/2), sqrt(2)).
+const sqrtHalfBits = 0x3fe6a09e667f3bcd
+
+// logReduce returns k and f with x = 2^k * (1 + f), 1 + f in
+// [sqrt(1/2), sqrt(2)), for a positive normal float64 x.
+func logReduce(x float64) (k, f float64) {
+	b := math.Float64bits(x)
+	e := int64(b-sqrtHalfBits) >> 52
+	return float64(e), math.Float64frombits(b-uint64(e)<<52) - 1
+}
+
+// logPoly returns log(1 + f) for 1 + f in [sqrt(1/2), sqrt(2)) as 2 atanh(s)
+// with s = f/(2+f), |s| <= 0.1716: the series 2s (1 + s^2/3 + s^4/5 + ...)
+// to s^8/9 leaves a relative error below 3e-9.
+func logPoly(f float64) float64 {
+	s := f / (2 + f)
+	z := s * s
+	p := 1.0 / 9
+	p = p*z + 1.0/7
+	p = p*z + 1.0/5
+	p = p*z + 1.0/3
+	return 2*s + 2*s*z*p
+}
+
+// logSpecial is log of the float32 values that are not positive and finite.
+func logSpecial(x float32) float64 {
+	switch {
+	case x == 0:
+		return math.Inf(-1)
+	case x > 0: // +Inf
+		return float64(x)
+	}
+	return math.NaN() // negative or NaN
+}
+
+// log32 sets dst[i] = log(src[i]).
+func log32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		if !(x > 0 && x <= math.MaxFloat32) {
+			dst[i] = float32(logSpecial(x))
+			continue
+		}
+		k, f := logReduce(float64(x)) // float32 subnormals are normal in float64
+		dst[i] = float32(k*ln2 + logPoly(f))
+	}
+}
+
+// log2_32 sets dst[i] = log2(src[i]); powers of two give exact results.
+func log2_32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		if !(x > 0 && x <= math.MaxFloat32) {
+			dst[i] = float32(logSpecial(x))
+			continue
+		}
+		k, f := logReduce(float64(x))
+		dst[i] = float32(k + logPoly(f)*log2e)
+	}
+}
+
+// log10_32 sets dst[i] = log10(src[i]).
+func log10_32(dst, src []float32) {
+	const log10of2, log10e = math.Ln2 / math.Ln10, 1 / math.Ln10
+	dst = dst[:len(src)]
+	for i, x := range src {
+		if !(x > 0 && x <= math.MaxFloat32) {
+			dst[i] = float32(logSpecial(x))
+			continue
+		}
+		k, f := logReduce(float64(x))
+		dst[i] = float32(k*log10of2 + logPoly(f)*log10e)
+	}
+}
+
+// log1p32 sets dst[i] = log(1 + src[i]). For |x| >= 2^-29 the sum 1 + x is
+// exact in float64, so log of it is log1p(x) to log's accuracy; below,
+// log1p(x) rounds to x in float32.
+func log1p32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		if !(x > -1 && x <= math.MaxFloat32) || math.Abs(float64(x)) < 0x1p-29 {
+			switch {
+			case x == -1:
+				dst[i] = float32(math.Inf(-1))
+			case x > -1: // tiny, or +Inf
+				dst[i] = x
+			default: // below -1, or NaN
+				dst[i] = float32(math.NaN())
+			}
+			continue
+		}
+		k, f := logReduce(1 + float64(x))
+		dst[i] = float32(k*ln2 + logPoly(f))
+	}
+}
+
+// The split of pi/2 used to reduce sin and cos arguments: pio2hi is pi/2
+// rounded to float32, so n*pio2hi is exact in float64 for |n| < 2^29, and
+// pio2lo is the rest, so that pio2hi + pio2lo is pi/2 to about 77 bits.
+const (
+	pio2hi = 1.57079637050628662109375
+	pio2lo = math.Pi/2 - pio2hi
+	twoopi = 2 / math.Pi
+	// sinCosFast bounds the arguments reduced this way; larger ones go
+	// through the math package, which reduces them exactly.
+	sinCosFast = 1 << 20
+)
+
+// sinPoly and cosPoly return the sine and cosine of r, |r| <= pi/4 (a
+// little beyond is fine), given z = r*r, by their Taylor series to r^9/9!
+// and r^10/10!: relative errors below 3e-10.
+func sinPoly(r, z float64) float64 {
+	p := 1.0 / 362880
+	p = p*z - 1.0/5040
+	p = p*z + 1.0/120
+	p = p*z - 1.0/6
+	return r + r*z*p
+}
+
+func cosPoly(z float64) float64 {
+	p := -1.0 / 3628800
+	p = p*z + 1.0/40320
+	p = p*z - 1.0/720
+	p = p*z + 1.0/24
+	p = p*z - 0.5
+	return 1 + z*p
+}
+
+// sinReduce returns t, which holds n = round(x*2/pi) in its low bits, and
+// r = x - n*pi/2, for |x| <= sinCosFast.
+func sinReduce(x float64) (t, r float64) {
+	t = x*twoopi + shifter
+	n := t - shifter
+	return t, (x - n*pio2hi) - n*pio2lo
+}
+
+// sinQuadrant returns sin(r + q*pi/2) from the sine and cosine of r:
+// quadrants 1 and 3 take the cosine, 2 and 3 flip the sign. It selects
+// by bits, with no branch.
+func sinQuadrant(s, c float64, q uint64) float64 {
+	swap := -(q & 1) // all ones in quadrants 1 and 3
+	b := math.Float64bits(s)&^swap | math.Float64bits(c)&swap
+	return math.Float64frombits(b ^ (q&2)<<62)
+}
+
+// sin32 sets dst[i] = sin(src[i]).
+func sin32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		v := float64(x)
+		if !(math.Abs(v) <= sinCosFast) || v == 0 {
+			dst[i] = float32(math.Sin(v)) // large, Inf, NaN, or ±0 (keeping its sign)
+			continue
+		}
+		t, r := sinReduce(v)
+		z := r * r
+		dst[i] = float32(sinQuadrant(sinPoly(r, z), cosPoly(z), math.Float64bits(t)))
+	}
+}
+
+// cos32 sets dst[i] = cos(src[i]) = sin(src[i] + pi/2).
+func cos32(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		v := float64(x)
+		if !(math.Abs(v) <= sinCosFast) {
+			dst[i] = float32(math.Cos(v))
+			continue
+		}
+		t, r := sinReduce(v)
+		z := r * r
+		dst[i] = float32(sinQuadrant(sinPoly(r, z), cosPoly(z), math.Float64bits(t)+1))
+	}
+}
+
+// erfTable is a piecewise polynomial for erf on [0, 4): piece k covers
+// [k/2, (k+1)/2). Piece 0 is x*P(x^2), which keeps the relative accuracy
+// near zero; the others are P(x). Each P is the Chebyshev interpolant of
+// degree erfDegree over its piece, rewritten as a polynomial in t in [-1, 1];
+// its error is far below float32's resolution. From 4 on, erf rounds to 1
+// in float32.
+type erfPiece struct {
+	sq, lin float64 // t = x*(x*sq + lin) + off: x^2 or x mapped onto [-1, 1]
+	off     float64
+	mulX    float64 // the result is P(t) * (x*mulX + mul1)
+	mul1    float64
+	c       [erfDegree + 1]float64 // P's coefficients, highest degree first
+}
+
+const erfDegree = 9
+
+var erfTable = sync.OnceValue(func() *[8]erfPiece {
+	var tab [8]erfPiece
+	for k := range tab {
+		p := &tab[k]
+		lo, hi := float64(k)/2, float64(k+1)/2
+		var f func(float64) float64
+		if k == 0 {
+			// In u = x^2 over [0, 1/4]: erf(x)/x = g(u).
+			lo, hi = 0, 0.25
+			f = func(u float64) float64 {
+				x := math.Sqrt(u)
+				return math.Erf(x) / x
+			}
+			p.mulX = 1
+		} else {
+			f = math.Erf
+			p.mul1 = 1
+		}
+		scale := 2 / (hi - lo)
+		if k == 0 {
+			p.sq = scale
+		} else {
+			p.lin = scale
+		}
+		p.off = -(hi + lo) / (hi - lo)
+		copy(p.c[:], chebyshevPower(f, lo, hi, erfDegree))
+	}
+	return &tab
+})
+
+// erf32 sets dst[i] = erf(src[i]).
+func erf32(dst, src []float32) {
+	tab := erfTable()
+	dst = dst[:len(src)]
+	for i, x := range src {
+		v := float64(x)
+		a := min(math.Abs(v), 3.999)
+		// NaN makes any index; & 7 keeps it in range and the result NaN.
+		p := &tab[int(a*2)&7]
+		t := a*(a*p.sq+p.lin) + p.off
+		c := &p.c
+		t2 := t * t
+		// Horner's rule in t^2 for the even and odd halves, interleaved.
+		ev := ((((c[1]*t2+c[3])*t2+c[5])*t2+c[7])*t2 + c[9])
+		od := ((((c[0]*t2+c[2])*t2+c[4])*t2+c[6])*t2 + c[8])
+		y := (od*t + ev) * (a*p.mulX + p.mul1)
+		dst[i] = float32(math.Copysign(y, v))
+	}
+}
+
+// chebyshevPower interpolates f at the deg+1 Chebyshev points of [lo, hi]
+// and returns the interpolant as a polynomial in t = (2x - lo - hi)/(hi - lo),
+// highest degree first.
+func chebyshevPower(f func(float64) float64, lo, hi float64, deg int) []float64 {
+	n := deg + 1
+	fx := make([]float64, n)
+	for j := range fx {
+		t := math.Cos(math.Pi * (float64(j) + 0.5) / float64(n))
+		fx[j] = f((hi+lo)/2 + t*(hi-lo)/2)
+	}
+	// Chebyshev coefficients a_k = 2/n sum_j f(t_j) T_k(t_j).
+	a := make([]float64, n)
+	for k := range a {
+		s := 0.0
+		for j := range fx {
+			s += fx[j] * math.Cos(math.Pi*float64(k)*(float64(j)+0.5)/float64(n))
+		}
+		a[k] = 2 * s / float64(n)
+	}
+	a[0] /= 2
+	// Power-basis coefficients: sum a_k T_k, with T_{k+1} = 2t T_k - T_{k-1}.
+	pow := make([]float64, n)
+	tPrev, tCur := make([]float64, n), make([]float64, n)
+	tPrev[0] = 1 // T_0
+	if n > 1 {
+		tCur[1] = 1 // T_1
+	}
+	for k := 0; k < n; k++ {
+		var tk []float64
+		switch k {
+		case 0:
+			tk = tPrev
+		case 1:
+			tk = tCur
+		default:
+			next := make([]float64, n)
+			for i := 1; i < n; i++ {
+				next[i] = 2 * tCur[i-1]
+			}
+			for i := range next {
+				next[i] -= tPrev[i]
+			}
+			tPrev, tCur = tCur, next
+			tk = next
+		}
+		for i := range pow {
+			pow[i] += a[k] * tk[i]
+		}
+	}
+	// Highest degree first, for Horner's rule.
+	for i, j := 0, n-1; i < j; i, j = i+1, j-1 {
+		pow[i], pow[j] = pow[j], pow[i]
+	}
+	return pow
+}
