@@ -572,3 +572,189 @@ func FromFP8(a *Array, opts ...Option) *Array {
 	}
 	return unaryNode("from_fp8", core.FromFP8, a, dt, o.stream, core.UnaryParams{})
 }
+
+// Transform rules of the unary family. For an op f with derivative f', the
+// JVP is t*f'(x) and the VJP is c*conj(f'(x)): complex gradients follow the
+// conjugate convention of MLX and PyTorch (a no-op for real types). The
+// rounding ops and Sign have zero derivative, as in MLX; the ops whose
+// result is bool or integer (the Is* predicates, LogicalNot, BitwiseInvert,
+// ToFP8, FromFP8) carry no gradient, and their rules give zeros.
+
+// slope returns the derivative of p at x, whose result is y, as the array
+// the input's tangent is multiplied by, or when div is true divided by (a
+// quotient is more accurate than a multiplication by its reciprocal). It
+// returns nil when the derivative is zero or the op is not differentiable.
+func (p unaryPrim) slope(s Stream, x, y *Array) (d *Array, div bool) {
+	switch p.op {
+	case core.Abs:
+		return Sign(x, s), false
+	case core.Square:
+		return Multiply(x, 2, s), false
+	case core.Sqrt:
+		return Multiply(y, 2, s), true
+	case core.Rsqrt:
+		return Multiply(Divide(y, x, s), -0.5, s), false
+	case core.Reciprocal:
+		return Negative(Square(y, s), s), false
+	case core.Exp:
+		return y, false
+	case core.Expm1:
+		return Add(y, 1, s), false
+	case core.Log:
+		return x, true
+	case core.Log2:
+		return Multiply(x, math.Ln2, s), true
+	case core.Log10:
+		return Multiply(x, math.Ln10, s), true
+	case core.Log1p:
+		return Add(x, 1, s), true
+	case core.Sin:
+		return Cos(x, s), false
+	case core.Cos:
+		return Negative(Sin(x, s), s), false
+	case core.Tan:
+		return Square(Cos(x, s), s), true
+	case core.Arcsin:
+		return Rsqrt(Subtract(1, Square(x, s), s), s), false
+	case core.Arccos:
+		return Negative(Rsqrt(Subtract(1, Square(x, s), s), s), s), false
+	case core.Arctan:
+		return Add(Square(x, s), 1, s), true
+	case core.Sinh:
+		return Cosh(x, s), false
+	case core.Cosh:
+		return Sinh(x, s), false
+	case core.Tanh:
+		return Square(Cosh(x, s), s), true
+	case core.Arcsinh:
+		return Rsqrt(Add(Square(x, s), 1, s), s), false
+	case core.Arccosh:
+		// 1/sqrt(x^2-1) as 1/(sqrt(x-1) sqrt(x+1)): the same for reals,
+		// and the derivative of the principal branch for complex numbers
+		// too (where the two square roots of x^2-1 differ in sign).
+		return Multiply(Rsqrt(Subtract(x, 1, s), s), Rsqrt(Add(x, 1, s), s), s), false
+	case core.Arctanh:
+		return Subtract(1, Square(x, s), s), true
+	case core.Sigmoid:
+		return Multiply(y, Subtract(1, y, s), s), false
+	case core.Erf:
+		return Multiply(Exp(Negative(Square(x, s), s), s), 2/math.Sqrt(math.Pi), s), false
+	case core.Erfinv:
+		return Multiply(Exp(Square(y, s), s), math.Sqrt(math.Pi)/2, s), false
+	case core.Degrees:
+		return weakScalar("degrees", 180/math.Pi).array(x.dtype), false
+	case core.Radians:
+		return weakScalar("radians", math.Pi/180).array(x.dtype), false
+	}
+	// Sign, Floor, Ceil, Trunc, Round, and the ops without gradient.
+	return nil, false
+}
+
+func (p unaryPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	x, y, t := in[0], out[0], tan[0]
+	switch p.op {
+	case core.Negative:
+		return []*Array{Negative(t, s)}
+	case core.Abs:
+		if x.dtype == Complex64 {
+			// |z| is real: its derivative along t is Re(conj(z/|z|) t).
+			return []*Array{Real(Multiply(t, Conjugate(Sign(x, s), s), s), s)}
+		}
+	case core.Real:
+		return []*Array{Real(t, s)}
+	case core.Imag:
+		if x.dtype == Complex64 {
+			return []*Array{Imag(t, s)}
+		}
+	case core.Conjugate:
+		return []*Array{Conjugate(t, s)}
+	case core.NanToNum:
+		// The finite elements pass through; the others are replaced by
+		// constants.
+		return []*Array{Where(IsFinite(x, s), t, 0, s)}
+	}
+	d, div := p.slope(s, x, y)
+	switch {
+	case d == nil:
+		return []*Array{zerosLike(y, s)}
+	case div:
+		return []*Array{Divide(t, d, s)}
+	}
+	return []*Array{Multiply(t, d, s)}
+}
+
+func (p unaryPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	x, y, c := in[0], out[0], cot[0]
+	switch p.op {
+	case core.Negative:
+		return []*Array{Negative(c, s)}
+	case core.Abs:
+		if x.dtype == Complex64 {
+			// The gradient of |z| is z/|z|.
+			return []*Array{Multiply(c, Sign(x, s), s)}
+		}
+	case core.Real:
+		return []*Array{AsType(c, x.dtype, s)}
+	case core.Imag:
+		if x.dtype == Complex64 {
+			return []*Array{Multiply(AsType(c, Complex64, s), complex(0, 1), s)}
+		}
+	case core.Conjugate:
+		return []*Array{Conjugate(c, s)}
+	case core.NanToNum:
+		return []*Array{Where(IsFinite(x, s), c, 0, s)}
+	}
+	d, div := p.slope(s, x, y)
+	if d == nil {
+		return []*Array{zerosLike(x, s)}
+	}
+	d = Conjugate(d, s)
+	if div {
+		return []*Array{Divide(c, d, s)}
+	}
+	return []*Array{Multiply(c, d, s)}
+}
+
+// Vmap applies the op to the batched input: elementwise, the batch axis
+// stays where it is.
+func (p unaryPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x := in[0]
+	return []*Array{newArray(p, s, []*Array{x}, x.shape, out[0].dtype)}, axes
+}
+
+// StopGradient's rules give zero tangents and cotangents: the transforms
+// treat its result as a constant.
+
+func (stopGradientPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(in[0], s)}
+}
+
+func (stopGradientPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(out[0], s)}
+}
+
+func (stopGradientPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	return []*Array{StopGradient(in[0], s)}, axes
+}
+
+// A view as another type reinterprets bits: it has no derivative, and its
+// rules give zeros.
+
+func (viewPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(in[0], s)}
+}
+
+func (viewPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(out[0], s)}
+}
+
+// Vmap views the batched input as the new type. When the element sizes
+// differ the last axis scales, so a batch axis that is last is moved to
+// the front first.
+func (p viewPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, ax := in[0], axes[0]
+	if ax >= 0 && ax == x.Ndim()-1 && x.dtype.Size() != p.dtype.Size() {
+		x, ax = MoveAxis(x, ax, 0, s), 0
+	}
+	return []*Array{View(x, p.dtype, s)}, []int{ax}
+}

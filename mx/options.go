@@ -29,6 +29,7 @@ const (
 	optNanValue
 	optPosInfValue
 	optNegInfValue
+	optPad
 )
 
 var optionNames = map[optionKind]string{
@@ -36,6 +37,7 @@ var optionNames = map[optionKind]string{
 	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
 	optStartAxis: "start axis", optEndAxis: "end axis", optDecimals: "decimals",
 	optNanValue: "nan value", optPosInfValue: "posinf value", optNegInfValue: "neginf value",
+	optPad: "pad mode",
 }
 
 // options is the parsed form of an op's Options.
@@ -50,6 +52,7 @@ type options struct {
 	tol      tolerance              // Rtol, Atol, EqualNaN (ops_binary.go)
 	ints     map[optionKind]int     // values of integer options such as StartAxis (ops_view.go)
 	floats   map[optionKind]float64 // values of float options such as NanValue (ops_unary.go)
+	pad      padOption              // Pad's mode and constant (ops_shape.go)
 }
 
 func (d Dtype) apply(o *options)  { o.set |= optDtype; o.dtype = d }

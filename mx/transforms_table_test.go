@@ -158,21 +158,35 @@ func TestVmapTable(t *testing.T) {
 }
 
 // stackHost stacks arrays of one shape along a new axis, on the host,
-// independently of the ops under test. The result has the arrays' dtype.
+// independently of the ops under test. The result has the arrays' dtype;
+// the values go through a Go type that holds every value of it exactly
+// (NewArray makes complex128 data complex64, which would round float64).
 func stackHost(parts []*Array, axis int) *Array {
+	switch parts[0].dtype {
+	case Complex64:
+		return stackAs[complex64](parts, axis)
+	case Int64:
+		return stackAs[int64](parts, axis)
+	case Uint64:
+		return stackAs[uint64](parts, axis)
+	}
+	return AsType(stackAs[float64](parts, axis), parts[0].dtype)
+}
+
+func stackAs[T Element](parts []*Array, axis int) *Array {
 	shape := parts[0].shape
 	axis = normAxis("stack", axis, len(shape)+1)
 	outer := shapeSize(shape[:axis])
 	inner := shapeSize(shape[axis:])
-	var data []complex128
+	var data []T
 	for o := 0; o < outer; o++ {
 		for _, p := range parts {
-			v := ToSlice[complex128](p)
+			v := ToSlice[T](p)
 			data = append(data, v[o*inner:(o+1)*inner]...)
 		}
 	}
 	out := append(append(append([]int{}, shape[:axis]...), len(parts)), shape[axis:]...)
-	return AsType(NewArray(data, out...), parts[0].dtype)
+	return NewArray(data, out...)
 }
 
 func init() {
