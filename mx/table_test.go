@@ -61,8 +61,8 @@ func compareArrays(got, want *Array, tol float64) string {
 	if shapeString(got.Shape()) != shapeString(want.Shape()) {
 		return fmt.Sprintf("shape %v, want %v", got.Shape(), want.Shape())
 	}
-	g, w := ToSlice[complex128](got), ToSlice[complex128](want)
-	if got.Dtype() == Uint64 || got.Dtype() == Int64 {
+	switch got.Dtype() {
+	case Uint64, Int64:
 		gi, wi := ToSlice[int64](got), ToSlice[int64](want)
 		for i := range gi {
 			if gi[i] != wi[i] {
@@ -70,9 +70,18 @@ func compareArrays(got, want *Array, tol float64) string {
 			}
 		}
 		return ""
+	case Complex64:
+		g, w := ToSlice[complex128](got), ToSlice[complex128](want)
+		for i := range g {
+			if !closeEnough(g[i], w[i], tol) {
+				return fmt.Sprintf("element %d: got %v, want %v (tol %g)\ngot  %v\nwant %v", i, g[i], w[i], tol, g, w)
+			}
+		}
+		return ""
 	}
+	g, w := ToSlice[float64](got), ToSlice[float64](want)
 	for i := range g {
-		if !closeEnough(g[i], w[i], tol) {
+		if !closeReal(g[i], w[i], tol) {
 			return fmt.Sprintf("element %d: got %v, want %v (tol %g)\ngot  %v\nwant %v", i, g[i], w[i], tol, g, w)
 		}
 	}
