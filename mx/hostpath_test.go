@@ -152,3 +152,13 @@ func TestRunDropsInputs(t *testing.T) {
 func smallNodeOf(a *Array) *smallNode {
 	return (*smallNode)(unsafe.Pointer(a))
 }
+
+// Recording a binary op of two arrays allocates its node and no more.
+func TestSmallOpAllocations(t *testing.T) {
+	a, b := NewArray([]float32{1}), NewArray([]float32{2})
+	var c *Array
+	if n := testing.AllocsPerRun(100, func() { c = Add(a, b) }); n > 1 {
+		t.Errorf("Add of two arrays: %v allocations, want 1", n)
+	}
+	_ = c
+}
