@@ -160,6 +160,33 @@ func init() {
 	}, []*Array{rnd(3, 2, 3)}, 2), diagonalViewPrim{}, reducePrim{})
 	addShapeComposite(row("diag/matrix k 1", func(in []*Array) *Array { return Diag(in[0], 1) },
 		[]*Array{rnd(3, 4)}, -1), diagonalViewPrim{}, contiguousPrim{})
+
+	// Second order: the gradient of sum(f(x)^2) is 2 f^T f x, made of the
+	// rules of f; its derivatives and vmap use the rules of those rules.
+	sq := func(f func(*Array) *Array) func(in []*Array) *Array {
+		return func(in []*Array) *Array {
+			return Grad(func(x *Array) *Array { return Sum(Square(f(x))) })(in[0])
+		}
+	}
+	outer := []Primitive{unaryPrim{}, reducePrim{}, binaryPrim{}, broadcastPrim{}, reshapePrim{},
+		slicePrim{}, transposePrim{}, expandDimsPrim{}, splitPrim{}, diagonalViewPrim{}}
+	for _, c := range []struct {
+		name string
+		f    func(*Array) *Array
+		x    *Array
+		axis int
+	}{
+		{"concatenate/second order", func(a *Array) *Array { return Concatenate([]*Array{a, Sin(a)}, Axis(-1)) }, rnd(2, 2), -1},
+		{"pad/second order constant", func(a *Array) *Array { return Pad(a, [2]int{1, 2}) }, rnd(2, 2), 1},
+		{"pad/second order edge", func(a *Array) *Array { return Pad(a, 2, PadEdge) }, rnd(2, 3), 0},
+		{"pad/second order reflect", func(a *Array) *Array { return Pad(a, [2]int{5, 3}, PadReflect) }, rnd(3, 2), 2},
+		{"pad/second order symmetric", func(a *Array) *Array { return Pad(a, [2]int{1, 4}, PadSymmetric) }, rnd(2, 3), -1},
+		{"roll/second order flat", func(a *Array) *Array { return Roll(a, 4) }, rnd(2, 3), 1},
+		{"tril/second order", func(a *Array) *Array { return Tril(Exp(a), -1) }, rnd(3, 3), 0},
+		{"diag/second order", func(a *Array) *Array { return Diag(a, 1) }, rnd(3), 1},
+	} {
+		addShapeComposite(row(c.name, sq(c.f), []*Array{c.x}, c.axis), outer...)
+	}
 }
 
 // TestShapeCompositeRows reports the composite rows left out of the
