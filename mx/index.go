@@ -288,15 +288,22 @@ func fullSlice(shape []int) slicePrim {
 
 func (p slicePrim) Eval(s Stream, in, out []*Array) error {
 	x, o := in[0], out[0]
-	st := make([]int, len(p.step))
-	off := x.offset
-	for i := range st {
-		st[i] = x.strides[i] * p.step[i]
-		off += p.start[i] * x.strides[i]
-	}
-	if o.Size() == 0 {
-		off = x.offset
-	}
-	o.shareView(x, st, off)
+	st, off := p.place(x.strides, o.Size() == 0)
+	o.shareView(x, st, x.offset+off)
 	return nil
+}
+
+// place returns the strides and offset of the slice within an array of the
+// given strides (zero offset for an empty slice).
+func (p slicePrim) place(strides []int, empty bool) ([]int, int) {
+	st := make([]int, len(p.step))
+	off := 0
+	for i := range st {
+		st[i] = strides[i] * p.step[i]
+		off += p.start[i] * strides[i]
+	}
+	if empty {
+		off = 0
+	}
+	return st, off
 }

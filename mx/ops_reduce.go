@@ -1,6 +1,7 @@
 package mx
 
 import (
+	"math"
 	"slices"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -356,4 +357,296 @@ func dtypeOf(op string, a *Array) Dtype {
 		panic(newError(op, "nil array"))
 	}
 	return a.dtype
+}
+
+// Transform rules of the reductions.
+//
+// Each differentiable reduction is written as a weighted sum: the tangent of
+// its output is the sum over the reduced axes of w times the input's
+// tangent, with a weight w of the input's shape (or one that broadcasts to
+// it) that depends on the op, and its cotangent is the output's cotangent,
+// with the reduced axes restored, times conj(w). The weights:
+//
+//	Sum          1
+//	Mean         1/N
+//	Prod         the product of the other elements (exact when some are zero)
+//	Max, Min     1/k on the k elements equal to the result, 0 elsewhere (ties share)
+//	Median       1/k on the k elements equal to the result; for an even
+//	             count, half of that for each of the two middle values
+//	Var          2 conj(x - mean) / max(N - ddof, 0)
+//	Std          conj(x - mean) / (max(N - ddof, 0) std)
+//	Logsumexp    softmax over the reduced axes
+//
+// N is the number of elements reduced. Max, Min and Median split the
+// cotangent evenly between tied elements, as MLX does for Max and Min (MLX
+// and JAX give a median's cotangent to the tied element that sorting puts
+// in the middle); their JVPs are the matching weighted sums (MLX's JVP of
+// Max and Min takes the first maximum instead); where their result is NaN,
+// so are their weights, as in MLX. For complex input the output of Var and
+// Std is real: its tangent is the real part of the weighted sum, and the
+// cotangent that goes back is the one MLX's composite Var gives. All, Any, CountNonzero, Argmax and
+// Argmin have integer or boolean results, whose tangents and the cotangents
+// they pass back are zero.
+//
+// The vmap rules apply the same primitive to the batched input, with the
+// reduced axes shifted past the batch axis; the batch axis stays in place,
+// moved down by the reduced axes before it unless they are kept.
+
+// keepsDims reports whether out, reduced from in, keeps the reduced axes.
+func keepsDims(in, out *Array) bool { return out.Ndim() == in.Ndim() }
+
+// kept returns c, of the shape of p's output for input in, with the reduced
+// axes restored with size one.
+func (p reducePrim) kept(c, in *Array, s Stream) *Array {
+	if c.Ndim() == in.Ndim() {
+		return c
+	}
+	return ExpandDims(c, p.axes, s)
+}
+
+// reducedCount returns the number of elements of shape over axes.
+func reducedCount(shape, axes []int) int {
+	n := 1
+	for _, ax := range axes {
+		n *= shape[ax]
+	}
+	return n
+}
+
+// conjIf returns the complex conjugate of a for complex a, else a.
+func conjIf(a *Array, s Stream) *Array {
+	if a.dtype.IsComplex() {
+		return Conjugate(a, s)
+	}
+	return a
+}
+
+// equalMask returns 1 where x equals v (broadcast) and 0 elsewhere, divided
+// by the number of ones over axes: weights that share one unit between ties.
+func equalMask(x, v *Array, axes []int, s Stream) *Array {
+	m := AsType(Equal(x, v, s), x.dtype, s)
+	return Divide(m, Sum(m, Axes(axes...), KeepDims, s), s)
+}
+
+// weights returns p's weights for input x and output out (see above); nil
+// stands for weights that are all one.
+func (p reducePrim) weights(s Stream, x, out *Array) *Array {
+	switch p.op {
+	case core.ReduceSum:
+		return nil
+	case core.ReduceMean:
+		return weakScalar("mean", 1/float64(reducedCount(x.shape, p.axes))).array(x.dtype)
+	case core.ReduceProd:
+		return exclusiveProd(x, p.axes, s)
+	case core.ReduceMax, core.ReduceMin:
+		return equalMask(x, p.kept(out, x, s), p.axes, s)
+	case core.ReduceMedian:
+		if len(p.axes) == 0 {
+			return nil
+		}
+		// The middle values: the largest element not above the median and
+		// the smallest not below it (the same one for an odd count).
+		m := p.kept(out, x, s)
+		ax := Axes(p.axes...)
+		lo := Max(Where(LessEqual(x, m, s), x, math.Inf(-1), s), ax, KeepDims, s)
+		hi := Min(Where(GreaterEqual(x, m, s), x, math.Inf(1), s), ax, KeepDims, s)
+		return Multiply(Add(equalMask(x, lo, p.axes, s), equalMask(x, hi, p.axes, s), s), 0.5, s)
+	case core.ReduceVar, core.ReduceStd:
+		d := conjIf(Subtract(x, Mean(x, Axes(p.axes...), KeepDims, s), s), s)
+		div := float64(max(reducedCount(x.shape, p.axes)-p.ddof, 0))
+		if p.op == core.ReduceVar {
+			return Multiply(d, 2/div, s)
+		}
+		return Divide(d, Multiply(p.kept(out, x, s), div, s), s)
+	case core.ReduceLogSumExp:
+		if len(p.axes) == 0 {
+			return nil
+		}
+		return Softmax(x, Axes(p.axes...), s)
+	}
+	return nil
+}
+
+// exclusiveProd returns, for each element of x, the product of the other
+// elements of its group over axes, from the product P of the group's
+// nonzero elements and its number of zeros: with none, P divided by the
+// element; with one, P at the zero and 0 elsewhere; with more, 0 everywhere.
+// The zeros enter the values that they make 0 as factors (through their
+// sum, which is 0), so that the weights' own derivatives, and with them
+// second derivatives of Prod, are right where elements are zero too.
+func exclusiveProd(x *Array, axes []int, s Stream) *Array {
+	ax := Axes(axes...)
+	zero := Equal(x, 0, s)
+	zeros := Sum(AsType(zero, x.dtype, s), ax, KeepDims, s)
+	nonzero := Where(zero, 1, x, s)
+	p := Prod(nonzero, ax, KeepDims, s)
+	zsum := Sum(Where(zero, x, 0, s), ax, KeepDims, s)
+	others := Divide(p, nonzero, s)
+	one := Where(zero, p, Multiply(zsum, others, s), s)
+	two := Where(LogicalAnd(zero, Equal(zeros, 2, s), s), Multiply(Subtract(zsum, x, s), p, s), 0, s)
+	return Where(Equal(zeros, 0, s), others, Where(Equal(zeros, 1, s), one, two, s), s)
+}
+
+// integerResult reports whether p's output carries no derivative.
+func (p reducePrim) integerResult() bool {
+	switch p.op {
+	case core.ReduceAll, core.ReduceAny, core.ReduceCountNonzero:
+		return true
+	}
+	return false
+}
+
+func (p reducePrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	x := in[0]
+	if p.integerResult() {
+		return []*Array{zerosLike(x, s)}
+	}
+	g := p.kept(cot[0], x, s)
+	if w := p.weights(s, x, out[0]); w != nil {
+		g = Multiply(g, conjIf(w, s), s)
+	}
+	if g.dtype != x.dtype {
+		g = AsType(g, x.dtype, s)
+	}
+	if !slices.Equal(g.shape, x.shape) {
+		g = BroadcastTo(g, x.shape, s)
+	}
+	return []*Array{g}
+}
+
+func (p reducePrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	x, o := in[0], out[0]
+	if p.integerResult() {
+		return []*Array{zerosLike(o, s)}
+	}
+	opts := []Option{Axes(p.axes...), s}
+	if keepsDims(x, o) {
+		opts = append(opts, KeepDims)
+	}
+	var t *Array
+	switch p.op {
+	case core.ReduceSum:
+		t = Sum(tan[0], opts...)
+	case core.ReduceMean:
+		t = Mean(tan[0], opts...)
+	default:
+		if w := p.weights(s, x, o); w != nil {
+			t = Sum(Multiply(tan[0], w, s), opts...)
+		} else {
+			t = Sum(tan[0], opts...)
+		}
+	}
+	if t.dtype.IsComplex() && !o.dtype.IsComplex() {
+		t = Real(t, s)
+	}
+	if t.dtype != o.dtype {
+		t = AsType(t, o.dtype, s)
+	}
+	return []*Array{t}
+}
+
+// shiftAxes returns axes of an input without a batch axis as axes of the
+// input with its batch axis at b.
+func shiftAxes(axes []int, b int) []int {
+	out := make([]int, len(axes))
+	for i, ax := range axes {
+		if ax >= b {
+			ax++
+		}
+		out[i] = ax
+	}
+	return out
+}
+
+// batchAxisAfter returns where batch axis b of the input ends up in the
+// output of a reduction over axes (unbatched positions), keeping them or not.
+func batchAxisAfter(b int, axes []int, keep bool) int {
+	if keep {
+		return b
+	}
+	n := b
+	for _, ax := range axes {
+		if ax < b {
+			n--
+		}
+	}
+	return n
+}
+
+func (p reducePrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, b := in[0], axes[0]
+	if b < 0 {
+		return []*Array{newArray(p, s, in, out[0].shape, out[0].dtype)}, []int{-1}
+	}
+	keep := out[0].Ndim() == x.Ndim()-1
+	q := p
+	q.axes = shiftAxes(p.axes, b)
+	r := newArray(q, s, []*Array{x}, keptShape(x.shape, q.axes, keep), out[0].dtype)
+	return []*Array{r}, []int{batchAxisAfter(b, p.axes, keep)}
+}
+
+// Argmax and Argmin have uint32 results: their cotangent contributes
+// nothing and their tangent is zero.
+
+func (p argPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(in[0], s)}
+}
+
+func (p argPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(out[0], s)}
+}
+
+func (p argPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, b := in[0], axes[0]
+	if b < 0 {
+		return []*Array{newArray(p, s, in, out[0].shape, out[0].dtype)}, []int{-1}
+	}
+	if p.flat {
+		// One flattened example per batch element: move the batch axis to
+		// the front, flatten the rest and reduce along it.
+		batch := x.shape[b]
+		per := 1
+		for d, n := range x.shape {
+			if d != b {
+				per *= n
+			}
+		}
+		x2 := Reshape(MoveAxis(x, b, 0, s), []int{batch, per}, s)
+		r := newArray(argPrim{op: p.op, axis: 1}, s, []*Array{x2}, []int{batch}, Uint32)
+		if out[0].Ndim() > 0 {
+			r = Reshape(r, append([]int{batch}, out[0].shape...), s)
+		}
+		return []*Array{r}, []int{0}
+	}
+	keep := out[0].Ndim() == x.Ndim()-1
+	ax := shiftAxes([]int{p.axis}, b)
+	r := newArray(argPrim{op: p.op, axis: ax[0]}, s, []*Array{x}, keptShape(x.shape, ax, keep), Uint32)
+	return []*Array{r}, []int{batchAxisAfter(b, []int{p.axis}, keep)}
+}
+
+// Softmax: with s its output and g the cotangent, the input's cotangent is
+// s (g - sum(g s)), the sums over the softmax axes; the tangent is the same
+// expression of the input's tangent.
+
+func (p softmaxPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	return []*Array{p.linear(s, out[0], cot[0])}
+}
+
+func (p softmaxPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{p.linear(s, out[0], tan[0])}
+}
+
+// linear returns y (v - sum(v y)) for softmax output y.
+func (p softmaxPrim) linear(s Stream, y, v *Array) *Array {
+	yv := Multiply(y, v, s)
+	return Subtract(yv, Multiply(y, Sum(yv, Axes(p.axes...), KeepDims, s), s), s)
+}
+
+func (p softmaxPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, b := in[0], axes[0]
+	if b < 0 {
+		return []*Array{newArray(p, s, in, out[0].shape, out[0].dtype)}, []int{-1}
+	}
+	q := softmaxPrim{axes: shiftAxes(p.axes, b)}
+	return []*Array{newArray(q, s, []*Array{x}, x.shape, x.dtype)}, []int{b}
 }

@@ -676,7 +676,9 @@ func Diagonal(a *Array, offset int, opts ...Option) *Array {
 			panic(newError("diagonal", "axis1 and axis2 cannot be the same axis %d", ax1))
 		}
 	}
-	k := offset
+	// Past these bounds the diagonal is empty; clamping also keeps -k
+	// from overflowing.
+	k := max(min(offset, a.shape[ax2]), -a.shape[ax1])
 	r0, c0 := max(-k, 0), max(k, 0)
 	var n int
 	if r0 < a.shape[ax1] && c0 < a.shape[ax2] {
@@ -699,20 +701,26 @@ func (diagonalViewPrim) Name() string { return "Diagonal" }
 
 func (p diagonalViewPrim) Eval(s Stream, in, out []*Array) error {
 	x, o := in[0], out[0]
-	st := make([]int, 0, len(o.shape))
-	for i, v := range x.strides {
+	st, off := p.place(x.strides, o.Size() == 0)
+	o.shareView(x, st, x.offset+off)
+	return nil
+}
+
+// place returns the strides and offset of the diagonal within an array of
+// the given strides (zero offset for an empty diagonal).
+func (p diagonalViewPrim) place(strides []int, empty bool) ([]int, int) {
+	st := make([]int, 0, len(strides)-1)
+	for i, v := range strides {
 		if i != p.axis1 && i != p.axis2 {
 			st = append(st, v)
 		}
 	}
-	s1, s2 := x.strides[p.axis1], x.strides[p.axis2]
+	s1, s2 := strides[p.axis1], strides[p.axis2]
 	st = append(st, s1+s2)
-	off := x.offset
-	if o.Size() > 0 {
-		off += max(-p.offset, 0)*s1 + max(p.offset, 0)*s2
+	if empty {
+		return st, 0
 	}
-	o.shareView(x, st, off)
-	return nil
+	return st, max(-p.offset, 0)*s1 + max(p.offset, 0)*s2
 }
 
 // Split splits a along the axis given with mx.Axis (default 0). parts is
@@ -801,13 +809,19 @@ func (splitPrim) Name() string { return "Split" }
 func (p splitPrim) Eval(s Stream, in, out []*Array) error {
 	x := in[0]
 	for i, o := range out {
-		off := x.offset
-		if o.Size() > 0 {
-			off += p.starts[i] * x.strides[p.axis]
-		}
-		o.shareView(x, slices.Clone(x.strides), off)
+		st, off := p.place(i, x.strides, o.Size() == 0)
+		o.shareView(x, st, x.offset+off)
 	}
 	return nil
+}
+
+// place returns the strides and offset of part i within an array of the
+// given strides (zero offset for an empty part).
+func (p splitPrim) place(i int, strides []int, empty bool) ([]int, int) {
+	if empty {
+		return slices.Clone(strides), 0
+	}
+	return slices.Clone(strides), p.starts[i] * strides[p.axis]
 }
 
 // Unstack splits a along the axis given with mx.Axis (default 0) into the

@@ -32,14 +32,19 @@ func randArray(r *rand.Rand, lo, hi float64, shape ...int) *Array {
 	for i := range v {
 		v[i] = lo + (hi-lo)*r.Float64()
 	}
-	return NewArray(v, shape...)
+	return newShaped(v, shape)
 }
 
 // perturbed returns a copy of a (float64) with element j moved by h.
 func perturbed(a *Array, j int, h float64) *Array {
 	v := ToSlice[float64](a)
 	v[j] += h
-	return NewArray(v, a.shape...)
+	return newShaped(v, a.shape)
+}
+
+// newShaped returns NewArray(v) in shape, 0-d arrays included.
+func newShaped(v []float64, shape []int) *Array {
+	return Reshape(NewArray(v), append([]int{}, shape...))
 }
 
 func dot(a, b *Array) float64 {

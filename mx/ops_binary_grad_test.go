@@ -1,0 +1,67 @@
+package mx
+
+import "math/rand/v2"
+
+func init() {
+	r := rand.New(rand.NewPCG(7, 8))
+	type binOp struct {
+		name   string
+		f      func(a, b any, opts ...Option) *Array
+		lo, hi float64 // input range
+		noGrad bool
+	}
+	ops := []binOp{
+		{"add", Add, -2, 2, false},
+		{"subtract", Subtract, -2, 2, false},
+		{"multiply", Multiply, -2, 2, false},
+		{"divide", Divide, 0.5, 2, false},
+		{"power", Power, 0.5, 2, false},
+		{"maximum", Maximum, -2, 2, false},
+		{"minimum", Minimum, -2, 2, false},
+		{"arctan2", Arctan2, 0.5, 2, false},
+		{"logaddexp", Logaddexp, -2, 2, false},
+		{"remainder", Remainder, 0.6, 2, false},
+		{"floor_divide", FloorDivide, 0.6, 2, false},
+		{"greater", Greater, -2, 2, true},
+		{"equal", Equal, -2, 2, true},
+	}
+	shapes := [][2][]int{
+		{{3}, {3}},
+		{{2, 3}, {3}},    // b broadcast
+		{{2, 1}, {1, 3}}, // both broadcast
+		{{}, {2, 2}},     // 0-d against a matrix
+	}
+	for _, op := range ops {
+		for k, sh := range shapes {
+			a := randArray(r, op.lo, op.hi, sh[0]...)
+			b := randArray(r, op.lo, op.hi, sh[1]...)
+			f := op.f
+			c := gradCase{
+				name:   op.name + "/" + shapeString(sh[0]) + shapeString(sh[1]),
+				f:      func(in []*Array) *Array { return f(in[0], in[1]) },
+				in:     []*Array{a, b},
+				noGrad: op.noGrad,
+			}
+			switch k {
+			case 1:
+				c.inAxes = []int{-1, NoAxis}
+			case 2:
+				c.inAxes = []int{1, 0}
+			}
+			addGradCases(c)
+		}
+	}
+	// A weak scalar operand and Where, Divmod and Clip.
+	x := randArray(r, -2, 2, 2, 3)
+	y := randArray(r, -2, 2, 3)
+	cond := NewArray([]bool{true, false, true})
+	addGradCases(
+		gradCase{name: "multiply/scalar", f: func(in []*Array) *Array { return Multiply(in[0], 2.5) }, in: []*Array{x}},
+		gradCase{name: "where", f: func(in []*Array) *Array { return Where(cond, in[0], in[1]) }, in: []*Array{x, y}, inAxes: []int{1, NoAxis}},
+		gradCase{name: "divmod/remainder", f: func(in []*Array) *Array {
+			_, rem := Divmod(in[0], in[1])
+			return rem
+		}, in: []*Array{randArray(r, 0.6, 2, 2, 3), randArray(r, 0.6, 2, 3)}},
+		gradCase{name: "clip", f: func(in []*Array) *Array { return Clip(in[0], -1, 1) }, in: []*Array{x}},
+	)
+}
