@@ -50,6 +50,7 @@ var cases = []benchCase{
 	{"exp", "exp 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Exp(x[0]) }},
 	{"sum", "sum 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Sum(x[0]) }},
 	{"softmax", "softmax [4096,1024] axis -1", shapes([]int{4096, 1024}), func(x []*mx.Array) *mx.Array { return mx.Softmax(x[0], mx.Axis(-1)) }},
+	{"matmul", "matmul 1024x1024 float32", shapes([]int{1024, 1024}, []int{1024, 1024}), func(x []*mx.Array) *mx.Array { return mx.Matmul(x[0], x[1]) }},
 	{"add_broadcast", "add [4096,1024]+[1024]", shapes([]int{4096, 1024}, []int{1024}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], x[1]) }},
 }
 

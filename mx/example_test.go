@@ -200,20 +200,50 @@ func ExampleIinfo() {
 	// 18446744073709551615
 }
 
-// The quick start's transforms: the gradient of sin is cos.
+// The quick start's transforms: the gradient of sin is cos, and that of
+// cos is -sin.
 func ExampleGrad() {
 	x := mx.Scalar(0.0)
 	fmt.Println(mx.Sin(x))
 	fmt.Println(mx.Grad(mx.Sin)(x))
+	fmt.Println(mx.Grad(mx.Grad(mx.Sin))(x))
 
 	dfdx := mx.Grad(mx.Sin)
 	fmt.Println(dfdx(mx.Scalar(math.Pi)))
 	fmt.Println(mx.Cos(mx.Scalar(math.Pi)))
+
+	d2fdx2 := mx.Grad(mx.Grad(mx.Sin))
+	fmt.Println(d2fdx2(mx.Scalar(math.Pi / 2)))
+	fmt.Println(mx.Sin(mx.Scalar(math.Pi / 2)))
 	// Output:
 	// array(0, dtype=float32)
 	// array(1, dtype=float32)
+	// array(-0, dtype=float32)
 	// array(-1, dtype=float32)
 	// array(-1, dtype=float32)
+	// array(-1, dtype=float32)
+	// array(1, dtype=float32)
+}
+
+// Gradients with respect to one argument or several, from MLX's
+// documentation of function transforms.
+func ExampleValueAndGrad() {
+	lossFn := func(w, x, y *mx.Array) *mx.Array {
+		return mx.Mean(mx.Square(mx.Subtract(mx.Multiply(w, x), y)))
+	}
+	w := mx.Scalar(1.0)
+	x := mx.NewArray([]float32{0.5, -0.5})
+	y := mx.NewArray([]float32{1.5, -1.5})
+
+	fmt.Println(mx.Grad(lossFn)(w, x, y))    // d loss / d w
+	fmt.Println(mx.Grad(lossFn, 1)(w, x, y)) // d loss / d x
+
+	loss, grads := mx.ValueAndGrad(lossFn)(w, x, y)
+	fmt.Println(loss, grads[0])
+	// Output:
+	// array(-1, dtype=float32)
+	// array([-1, 1], dtype=float32)
+	// array(1, dtype=float32) array(-1, dtype=float32)
 }
 
 // Indexing, as in MLX's documentation.
