@@ -48,9 +48,9 @@
 // values in any order, the same for every op: a Device or Stream (where it
 // runs), [Axis] or [Axes] (which axes), [KeepDims], a Dtype (the result
 // type of creation ops), [Ddof]. An op given an option it has no use for
-// panics. For example Sum(a, Axis(-1), KeepDims) reduces the last axis and
-// keeps it with size one, Zeros([]int{2, 3}, Int32) makes int32 zeros, and
-// Add(a, b, CPU) runs on the CPU.
+// panics. For example [Sum](a, Axis(-1), KeepDims) reduces the last axis
+// and keeps it with size one, [Zeros]([]int{2, 3}, Int32) makes int32
+// zeros, and [Add](a, b, CPU) runs on the CPU.
 //
 // # Go numbers as weak scalars
 //
@@ -61,6 +61,16 @@
 // makes an int32 array float32; Add(x, 1) keeps a uint8 array uint8.
 // [ResultType] gives the type such a mix produces. [Finfo] and [Iinfo]
 // give the limits of a floating-point or integer type.
+//
+// # Function transforms
+//
+// Transforms take a function of arrays and return a function: [Grad] and
+// [ValueAndGrad] for gradients, [VJP] and [JVP] for vector-Jacobian and
+// Jacobian-vector products, [Vmap] to vectorise over a batch axis. They
+// compose in any order: Grad(Grad(Sin)) is the second derivative of sin.
+// A transformed function must compute with mx ops only; reading the value
+// of an array it traces (Eval, Item, ToSlice) panics with *Error, and
+// printing one shows array(<traced by vjp>, ...).
 //
 // # Errors
 //
