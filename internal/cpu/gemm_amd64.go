@@ -2,12 +2,10 @@
 
 package cpu
 
-import "golang.org/x/sys/cpu"
-
-// Assembly micro-kernels (gemm_amd64.s), chosen at start-up by CPU feature:
-// AVX-512 where the processor and the operating system support it, else
-// AVX2 with FMA, else the pure-Go kernels stay. Building with the purego
-// tag leaves the assembly out.
+// Assembly micro-kernels (gemm_amd64.s), chosen at start-up by the CPU
+// features of cpufeat.go: AVX-512 where the processor and the operating
+// system support it, else AVX2 with FMA, else the pure-Go kernels stay.
+// Building with the purego tag leaves the assembly out.
 
 //go:noescape
 func sgemmAVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
@@ -109,12 +107,12 @@ var (
 )
 
 func init() {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+	if haveAVX2 {
 		sgemm, dgemm = sgemmAVX2Config, dgemmAVX2Config
 		sgemmAll = append(sgemmAll, &sgemmAVX2Config)
 		dgemmAll = append(dgemmAll, &dgemmAVX2Config)
 	}
-	if cpu.X86.HasAVX512F {
+	if haveAVX512 {
 		sgemm, dgemm = sgemmAVX512Config, dgemmAVX512Config
 		sgemmAll = append(sgemmAll, &sgemmAVX512Config)
 		dgemmAll = append(dgemmAll, &dgemmAVX512Config)

@@ -1,10 +1,9 @@
+//go:build !purego
+
 package cpu
 
-import "golang.org/x/sys/cpu"
-
-// haveAVX2 reports whether the AVX2 and FMA kernels of reduce_amd64.s run
-// on this machine.
-var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// The AVX2 and FMA kernels of reduce_amd64.s, used where haveAVX2 is set
+// (cpufeat.go).
 
 //go:noescape
 func sumF32AVX2(x []float32) float64

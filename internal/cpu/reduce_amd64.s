@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // AVX2 and FMA kernels of the reductions and softmax. Each handles a whole

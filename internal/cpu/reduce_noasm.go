@@ -1,9 +1,9 @@
-//go:build !amd64
+//go:build !amd64 || purego
 
 package cpu
 
-// haveAVX2 is false: there are no vector kernels for this architecture yet.
-var haveAVX2 = false
+// Without the assembly kernels (another architecture, or the purego build
+// tag) haveAVX2 is false and these are never called.
 
 func sumF32AVX2([]float32) float64                    { panic("unreachable") }
 func colSumF32AVX2([]float64, []float32)              { panic("unreachable") }
