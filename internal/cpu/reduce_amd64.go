@@ -28,3 +28,12 @@ func colMaxF32AVX2(m, x []float32)
 
 //go:noescape
 func colExpSubF32AVX2(x, m, y, s []float32)
+
+//go:noescape
+func expSubF32AVX512(x, y []float32, m float32) float32
+
+//go:noescape
+func sumExpSubF32AVX512(x []float32, m float32) float32
+
+//go:noescape
+func colExpSubF32AVX512(x, m, y, s []float32)

@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // AVX2 and FMA kernels of the reductions and softmax. Each handles a whole
 // number of vectors (the Go wrappers in reduce_simd.go do the tails) and
@@ -127,42 +128,28 @@ scaledone:
 	VZEROUPPER
 	RET
 
-// EXPSUB computes Y13 = exp(x - m) for the 8 floats at 0(SI), with the
-// constants loaded by EXPSETUP and m in Y0; d is kept in Y9. The method is fastExp32's:
-// k = round(d*log2(e)), r = d - k*ln(2), a polynomial for e**r, 2**k from
-// the exponent bits, and zero below the smallest normal result.
+// EXPSUB computes Y13 = exp(x - m) for the 8 floats x at 0(SI), with m in
+// Y0 and -expMax in Y14 (loaded by EXPSETUP): x - m in float32, as the Go
+// loops, then the exponential of unary_math.go in float64 (exp_amd64.h),
+// four lanes at a time. Y1-Y7 and Y9-Y12 are clobbered.
 #define EXPSETUP \
-	VBROADCASTSS ·expConstVec+0(SB), Y1; \
-	VBROADCASTSS ·expConstVec+4(SB), Y2; \
-	VBROADCASTSS ·expConstVec+8(SB), Y3; \
-	VBROADCASTSS ·expConstVec+12(SB), Y4; \
-	VBROADCASTSS ·expConstVec+16(SB), Y5; \
-	VBROADCASTSS ·expConstVec+20(SB), Y6; \
-	VBROADCASTSS ·expConstVec+24(SB), Y7
+	VMOVUPD C_EXPLO, Y14
 
 #define EXPSUB \
-	VMOVUPS     0(SI), Y9; \
-	VSUBPS      Y0, Y9, Y9; \
-	VMOVAPS     Y9, Y10; \
-	VFMADD213PS Y2, Y1, Y10; \
-	VSUBPS      Y2, Y10, Y11; \
-	VMOVAPS     Y9, Y12; \
-	VFNMADD231PS Y3, Y11, Y12; \
-	VFMADD231PS Y4, Y11, Y12; \
-	VMOVUPS     ·expPolyVec+0(SB), Y13; \
-	VFMADD213PS ·expPolyVec+32(SB), Y12, Y13; \
-	VFMADD213PS ·expPolyVec+64(SB), Y12, Y13; \
-	VFMADD213PS ·expPolyVec+96(SB), Y12, Y13; \
-	VFMADD213PS ·expPolyVec+128(SB), Y12, Y13; \
-	VFMADD213PS ·expPolyVec+160(SB), Y12, Y13; \
-	VMULPS      Y12, Y12, Y14; \
-	VFMADD213PS Y12, Y14, Y13; \
-	VADDPS      Y5, Y13, Y13; \
-	VPSUBD      Y7, Y10, Y10; \
-	VPSLLD      $23, Y10, Y10; \
-	VMULPS      Y10, Y13, Y13; \
-	VCMPPS      $0x11, Y6, Y9, Y14; \
-	VANDNPS     Y13, Y14, Y13
+	VMOVUPS      0(SI), Y9; \
+	VSUBPS       Y0, Y9, Y9; \
+	VCVTPS2PD    X9, Y1; \
+	VEXTRACTF128 $1, Y9, X9; \
+	VCVTPS2PD    X9, Y5; \
+	VMAXPD       Y1, Y14, Y1; \
+	VMAXPD       Y5, Y14, Y5; \
+	EXPM1K(Y1, Y2, Y3, Y4, Y11, Y12); \
+	EXPM1K(Y5, Y6, Y7, Y10, Y11, Y12); \
+	EXPFIN(Y2, Y4); \
+	EXPFIN(Y6, Y10); \
+	VCVTPD2PSY   Y4, X13; \
+	VCVTPD2PSY   Y10, X10; \
+	VINSERTF128  $1, X10, Y13, Y13
 
 // func expSubF32AVX2(x, y []float32, m float32) float32
 // y[i] = exp(x[i] - m), returning their sum; len(x) is a multiple of 8 and
@@ -266,8 +253,8 @@ colexploop:
 	VMOVUPS 0(BX), Y0
 	EXPSUB
 	VMOVUPS Y13, 0(DI)
-	VADDPS  0(R8), Y13, Y14
-	VMOVUPS Y14, 0(R8)
+	VADDPS  0(R8), Y13, Y12
+	VMOVUPS Y12, 0(R8)
 	ADDQ    $32, SI
 	ADDQ    $32, BX
 	ADDQ    $32, DI
@@ -276,5 +263,110 @@ colexploop:
 	JNZ     colexploop
 
 colexpdone:
+	VZEROUPPER
+	RET
+
+// The AVX-512 versions of the three kernels above: 16 elements a time,
+// len(x) a multiple of 16. EXPSUB512 is EXPSUB on Z registers, with m in
+// Z0 and -expMax in Z14.
+#define EXPSUB512 \
+	VMOVUPS       0(SI), Z9; \
+	VSUBPS        Z0, Z9, Z9; \
+	VCVTPS2PD     Y9, Z1; \
+	VEXTRACTF64X4 $1, Z9, Y9; \
+	VCVTPS2PD     Y9, Z5; \
+	VMAXPD        Z1, Z14, Z1; \
+	VMAXPD        Z5, Z14, Z5; \
+	EXPM1K(Z1, Z2, Z3, Z4, Z11, Z12); \
+	EXPM1K(Z5, Z6, Z7, Z10, Z11, Z12); \
+	EXPFIN(Z2, Z4); \
+	EXPFIN(Z6, Z10); \
+	VCVTPD2PS     Z4, Y13; \
+	VCVTPD2PS     Z10, Y10; \
+	VINSERTF64X4  $1, Y10, Z13, Z13
+
+// SUM512 adds up the 16 floats of Z8 into X8.
+#define SUM512 \
+	VEXTRACTF64X4 $1, Z8, Y1; \
+	VADDPS        Y1, Y8, Y8; \
+	VEXTRACTF128  $1, Y8, X1; \
+	VADDPS        X1, X8, X8; \
+	VHADDPS       X8, X8, X8; \
+	VHADDPS       X8, X8, X8
+
+// func expSubF32AVX512(x, y []float32, m float32) float32
+TEXT ·expSubF32AVX512(SB), NOSPLIT, $0-60
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	MOVQ         y_base+24(FP), DI
+	VBROADCASTSS m+48(FP), Z0
+	VMOVUPD      C_EXPLO, Z14
+	VPXORQ       Z8, Z8, Z8
+	SHRQ         $4, CX
+	JZ           done
+
+loop:
+	EXPSUB512
+	VMOVUPS Z13, 0(DI)
+	VADDPS  Z13, Z8, Z8
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     loop
+
+done:
+	SUM512
+	VZEROUPPER
+	MOVSS X8, ret+56(FP)
+	RET
+
+// func sumExpSubF32AVX512(x []float32, m float32) float32
+TEXT ·sumExpSubF32AVX512(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS m+24(FP), Z0
+	VMOVUPD      C_EXPLO, Z14
+	VPXORQ       Z8, Z8, Z8
+	SHRQ         $4, CX
+	JZ           done
+
+loop:
+	EXPSUB512
+	VADDPS Z13, Z8, Z8
+	ADDQ   $64, SI
+	DECQ   CX
+	JNZ    loop
+
+done:
+	SUM512
+	VZEROUPPER
+	MOVSS X8, ret+32(FP)
+	RET
+
+// func colExpSubF32AVX512(x, m, y, s []float32)
+TEXT ·colExpSubF32AVX512(SB), NOSPLIT, $0-96
+	MOVQ    x_base+0(FP), SI
+	MOVQ    x_len+8(FP), CX
+	MOVQ    m_base+24(FP), BX
+	MOVQ    y_base+48(FP), DI
+	MOVQ    s_base+72(FP), R8
+	VMOVUPD C_EXPLO, Z14
+	SHRQ    $4, CX
+	JZ      done
+
+loop:
+	VMOVUPS 0(BX), Z0
+	EXPSUB512
+	VMOVUPS Z13, 0(DI)
+	VADDPS  0(R8), Z13, Z12
+	VMOVUPS Z12, 0(R8)
+	ADDQ    $64, SI
+	ADDQ    $64, BX
+	ADDQ    $64, DI
+	ADDQ    $64, R8
+	DECQ    CX
+	JNZ     loop
+
+done:
 	VZEROUPPER
 	RET

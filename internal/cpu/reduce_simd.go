@@ -6,29 +6,8 @@ import (
 )
 
 // Wrappers of the vector kernels (reduce_amd64.s): each runs the kernel on
-// the longest prefix it handles when the machine has AVX2 and FMA, and Go
-// code on the rest.
-
-// expConstVec and expPolyVec hold fastExp32's constants for the vector kernels:
-// log2(e), 1.5*2**23, the two parts of ln(2), 1, expLo, and the bits of
-// 1.5*2**23 less the exponent bias; then the polynomial's coefficients,
-// each repeated over a vector.
-var (
-	expConstVec [8]uint32
-	expPolyVec  [6][8]float32
-)
-
-func init() {
-	for i, c := range []float32{1.442695, 12582912, 0.693359375, 2.12194440e-4, 1, expLo} {
-		expConstVec[i] = math.Float32bits(c)
-	}
-	expConstVec[6] = 0x4b400000 - 127
-	for i, c := range []float32{1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1} {
-		for j := range expPolyVec[i] {
-			expPolyVec[i][j] = c
-		}
-	}
-}
+// the longest prefix it handles when the machine has AVX2 and FMA (or
+// AVX-512, for the exponentials), and Go code on the rest.
 
 // asF32 reinterprets a []T as []float32; T must be float32.
 func asF32[T any](x []T) []float32 {
@@ -81,9 +60,13 @@ func expSub32(x, y []float32, m float32) float32 {
 	y = y[:len(x)]
 	n := 0
 	var s float32
-	if haveAVX2 {
-		n = len(x) &^ 7
-		if n > 0 {
+	switch {
+	case haveAVX512:
+		if n = len(x) &^ 15; n > 0 {
+			s = expSubF32AVX512(x[:n], y[:n], m)
+		}
+	case haveAVX2:
+		if n = len(x) &^ 7; n > 0 {
 			s = expSubF32AVX2(x[:n], y[:n], m)
 		}
 	}
@@ -94,9 +77,13 @@ func expSub32(x, y []float32, m float32) float32 {
 func sumSub32(x []float32, m float32) float32 {
 	n := 0
 	var s float32
-	if haveAVX2 {
-		n = len(x) &^ 7
-		if n > 0 {
+	switch {
+	case haveAVX512:
+		if n = len(x) &^ 15; n > 0 {
+			s = sumExpSubF32AVX512(x[:n], m)
+		}
+	case haveAVX2:
+		if n = len(x) &^ 7; n > 0 {
 			s = sumExpSubF32AVX2(x[:n], m)
 		}
 	}
@@ -138,9 +125,13 @@ func colExpSub[T float32 | float64](x, m, y, s []T) {
 	if isF32[T]() {
 		x, m, y, s := asF32(x), asF32(m), asF32(y), asF32(s)
 		n := 0
-		if haveAVX2 {
-			n = len(x) &^ 7
-			if n > 0 {
+		switch {
+		case haveAVX512:
+			if n = len(x) &^ 15; n > 0 {
+				colExpSubF32AVX512(x[:n], m[:n], y[:n], s[:n])
+			}
+		case haveAVX2:
+			if n = len(x) &^ 7; n > 0 {
 				colExpSubF32AVX2(x[:n], m[:n], y[:n], s[:n])
 			}
 		}

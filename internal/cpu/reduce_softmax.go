@@ -7,50 +7,21 @@ import (
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// fastExp32 returns e**x in float32, within two units in the last place: x is
-// split into k*ln2 + r with |r| <= ln2/2, e**r comes from a polynomial
-// (Cephes' minimax coefficients) and 2**k from the exponent bits. Results
-// below the smallest normal number flush to zero.
+// fastExp32 returns e**x in float32 by the steps of expGo (unary_math.go),
+// within one unit in the last place.
 func fastExp32(x float32) float32 {
-	switch {
-	case !(x > -87.33654): // also NaN
-		if x != x {
-			return x
-		}
-		return 0
-	case x > 88:
-		return float32(math.Exp(float64(x)))
-	}
-	// Adding 1.5*2**23 rounds to an integer, which then sits in the low
-	// bits of t.
-	t := x*1.442695 + 12582912
-	k := t - 12582912
-	r := x - k*0.693359375 + k*2.12194440e-4
-	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-	p = p*(r*r) + r + 1
-	return p * math.Float32frombits((math.Float32bits(t)-0x4b400000+127)<<23)
+	return float32(expClamped(clamp(float64(x), -expMax, expMax)))
 }
-
-// expLo is the smallest argument whose exponential is a normal float32.
-const expLo = -87.33654
 
 // expSub32Go writes exp(x[i] - m) into y[i] and returns their sum. m must
 // be the maximum of x (or NaN, or an infinity): every x[i] - m is then at
-// most zero or NaN, which is the range that the inlined fastExp32 below assumes.
+// most zero or NaN.
 func expSub32Go(x, y []float32, m float32) float32 {
 	y = y[:len(x)]
 	var s float32
 	for i, v := range x {
-		d := v - m
-		t := d*1.442695 + 12582912
-		k := t - 12582912
-		r := d - k*0.693359375 + k*2.12194440e-4
-		p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-		p = p*(r*r) + r + 1
-		e := p * math.Float32frombits((math.Float32bits(t)-0x4b400000+127)<<23)
-		if d < expLo {
-			e = 0
-		}
+		t, r := expReduce(max(float64(v-m), -expMax))
+		e := float32(pow2(t) * (1 + expPoly(r)))
 		y[i] = e
 		s += e
 	}
@@ -61,17 +32,8 @@ func expSub32Go(x, y []float32, m float32) float32 {
 func sumSub32Go(x []float32, m float32) float32 {
 	var s float32
 	for _, v := range x {
-		d := v - m
-		t := d*1.442695 + 12582912
-		k := t - 12582912
-		r := d - k*0.693359375 + k*2.12194440e-4
-		p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-		p = p*(r*r) + r + 1
-		e := p * math.Float32frombits((math.Float32bits(t)-0x4b400000+127)<<23)
-		if d < expLo {
-			e = 0
-		}
-		s += e
+		t, r := expReduce(max(float64(v-m), -expMax))
+		s += float32(pow2(t) * (1 + expPoly(r)))
 	}
 	return s
 }

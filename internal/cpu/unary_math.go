@@ -19,42 +19,62 @@ const (
 	shifter = 0x1.8p52 // adding it rounds a float64 below 2^51 to an integer
 )
 
-// shifterBits are the bits of shifter: t = x + shifter holds round(x) in
-// the low bits of its mantissa.
-var shifterBits = math.Float64bits(shifter)
+// The exponential works as e^x = 2^k * e^r with k = round(x/ln2) and
+// r = x - k*ln2, |r| <= ln2/2: 2^k comes from the exponent bits and e^r - 1
+// from a polynomial of degree 7. Every exponential of float32 data goes
+// this way: the unary functions below, the softmax and logsumexp kernels
+// (reduce_softmax.go), and the assembly loops (exp_amd64.h), which use the
+// same constants. The helpers are small enough for the compiler to inline
+// them into the loops.
 
-// The exponential works as e^x = 2^(m/16) * e^r with m = round(16x/ln2)
-// and r = x - m*ln2/16, |r| <= ln2/32: 2^(m/16) is a power of two times an
-// entry of exp2Table, and e^r a short polynomial. The helpers are small
-// enough for the compiler to inline them into the loops.
+// The coefficients of expPoly: e^r - 1 = r + r^2 (expC0 + expC1 r + ... +
+// expC5 r^5) interpolated at the Chebyshev points of [-ln2/2, ln2/2],
+// within 2.2e-10 of e^r (about 1/250 of a float32 ulp).
+const (
+	expC0 = 0.50000000134658096
+	expC1 = 0.16666666681623254
+	expC2 = 0.04166646492528351
+	expC3 = 0.0083333109254721833
+	expC4 = 0.0013933649996536825
+	expC5 = 0.00019890990831237059
+)
 
-// exp2Table holds 2^(j/16) for j = 0..15.
-var exp2Table = func() (t [16]float64) {
-	for j := range t {
-		t[j] = math.Exp2(float64(j) / 16)
-	}
-	return t
-}()
+// expMax bounds the arguments: beyond ±expMax the float32 result is 0 or
+// +Inf whatever the exact value, so callers clamp to it, which keeps k
+// within the range of pow2.
+const expMax = 110
 
-// expReduce returns t, which holds m in its low mantissa bits, and r, for
-// |x| <= 700 (callers clamp; NaN gives NaN).
+// expReduce returns t, which holds k in the low bits of its mantissa, and
+// r, for |x| <= expMax (NaN gives NaN).
 func expReduce(x float64) (t, r float64) {
-	t = x*(16/ln2) + shifter
-	return t, x - (t-shifter)*(ln2/16)
+	t = x*log2e + shifter
+	return t, x - (t-shifter)*ln2
 }
 
-// expPoly returns e^r - 1 for |r| <= ln2/32 by its Taylor series to r^4/4!,
-// whose rest is below 5e-11 of the result.
+// expPoly returns e^r - 1 for |r| <= ln2/2.
 func expPoly(r float64) float64 {
-	return r + r*r*(0.5+r*(1.0/6+r*(1.0/24)))
+	// Estrin's scheme: shorter chains of dependent operations than
+	// Horner's rule, so more of them overlap.
+	r2 := r * r
+	q := (expC0 + expC1*r) + r2*((expC2+expC3*r)+r2*(expC4+expC5*r))
+	return r + r2*q
 }
 
-// pow2 returns 2^(m/16) for the m held in t's low bits
-// (-16*1022 <= m < 16*1024): the table entry for m mod 16, with m/16
-// (rounded down) added to its exponent.
+// pow2 returns 2^k for the k held in t's low bits (-1022 <= k <= 1023):
+// shifting t's bits left by 52 leaves k<<52, which is added to the
+// exponent of 1.
 func pow2(t float64) float64 {
-	m := math.Float64bits(t) - shifterBits
-	return math.Float64frombits(math.Float64bits(exp2Table[m&15]) + uint64(int64(m)>>4)<<52)
+	return math.Float64frombits(math.Float64bits(t)<<52 + oneBits)
+}
+
+// oneBits are the bits of 1.
+const oneBits = 0x3ff0000000000000
+
+// expClamped returns e^x for |x| <= expMax; NaN gives NaN. (It is too
+// large to be inlined: the loops spell it out.)
+func expClamped(x float64) float64 {
+	t, r := expReduce(x)
+	return pow2(t) * (1 + expPoly(r))
 }
 
 // clamp limits x to [lo, hi]; NaN stays NaN.
@@ -68,21 +88,20 @@ func clamp(x, lo, hi float64) float64 {
 	return x
 }
 
-// exp32 sets dst[i] = e^src[i].
-func exp32(dst, src []float32) {
+// expGo sets dst[i] = e^src[i].
+func expGo(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
-		t, r := expReduce(clamp(float64(x), -110, 100))
-		s := pow2(t)
-		dst[i] = float32(s + s*expPoly(r))
+		t, r := expReduce(clamp(float64(x), -expMax, expMax))
+		dst[i] = float32(pow2(t) * (1 + expPoly(r)))
 	}
 }
 
-// expm1_32 sets dst[i] = e^src[i] - 1.
-func expm1_32(dst, src []float32) {
+// expm1Go sets dst[i] = e^src[i] - 1.
+func expm1Go(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
-		v := clamp(float64(x), -110, 100)
+		v := clamp(float64(x), -expMax, expMax)
 		t, r := expReduce(v)
 		s := pow2(t)
 		// expm1 has x's sign; copying it makes expm1(-0) = -0.
@@ -90,23 +109,23 @@ func expm1_32(dst, src []float32) {
 	}
 }
 
-// sigmoid32 sets dst[i] = 1 / (1 + e^-src[i]).
-func sigmoid32(dst, src []float32) {
+// sigmoidGo sets dst[i] = 1 / (1 + e^-src[i]).
+func sigmoidGo(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
-		t, r := expReduce(clamp(-float64(x), -110, 110))
-		s := pow2(t)
-		dst[i] = float32(1 / (1 + s + s*expPoly(r)))
+		t, r := expReduce(clamp(-float64(x), -expMax, expMax))
+		dst[i] = float32(1 / (1 + pow2(t)*(1+expPoly(r))))
 	}
 }
 
-// tanh32 sets dst[i] = tanh(src[i]) as u/(u+2) with u = e^(2|x|) - 1,
-// which keeps the relative accuracy of expm1 for small |x|.
-func tanh32(dst, src []float32) {
+// tanhGo sets dst[i] = tanh(src[i]) as u/(u+2) with u = e^(2|x|) - 1,
+// which keeps the relative accuracy of expm1 for small |x|; from |x| = 20
+// on, tanh rounds to ±1.
+func tanhGo(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		v := float64(x)
-		t, r := expReduce(2 * clamp(math.Abs(v), 0, 20))
+		t, r := expReduce(2 * min(math.Abs(v), 20))
 		s := pow2(t)
 		u := s*expPoly(r) + (s - 1)
 		dst[i] = float32(math.Copysign(u/(u+2), v))
@@ -150,8 +169,8 @@ func logSpecial(x float32) float64 {
 	return math.NaN() // negative or NaN
 }
 
-// log32 sets dst[i] = log(src[i]).
-func log32(dst, src []float32) {
+// logGo sets dst[i] = log(src[i]).
+func logGo(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		if !(x > 0 && x <= math.MaxFloat32) {
@@ -163,8 +182,8 @@ func log32(dst, src []float32) {
 	}
 }
 
-// log2_32 sets dst[i] = log2(src[i]); powers of two give exact results.
-func log2_32(dst, src []float32) {
+// log2Go sets dst[i] = log2(src[i]); powers of two give exact results.
+func log2Go(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		if !(x > 0 && x <= math.MaxFloat32) {
@@ -176,8 +195,8 @@ func log2_32(dst, src []float32) {
 	}
 }
 
-// log10_32 sets dst[i] = log10(src[i]).
-func log10_32(dst, src []float32) {
+// log10Go sets dst[i] = log10(src[i]).
+func log10Go(dst, src []float32) {
 	const log10of2, log10e = math.Ln2 / math.Ln10, 1 / math.Ln10
 	dst = dst[:len(src)]
 	for i, x := range src {
@@ -190,10 +209,10 @@ func log10_32(dst, src []float32) {
 	}
 }
 
-// log1p32 sets dst[i] = log(1 + src[i]). For |x| >= 2^-29 the sum 1 + x is
+// log1pGo sets dst[i] = log(1 + src[i]). For |x| >= 2^-29 the sum 1 + x is
 // exact in float64, so log of it is log1p(x) to log's accuracy; below,
 // log1p(x) rounds to x in float32.
-func log1p32(dst, src []float32) {
+func log1pGo(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		if !(x > -1 && x <= math.MaxFloat32) || math.Abs(float64(x)) < 0x1p-29 {
