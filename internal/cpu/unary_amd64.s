@@ -241,6 +241,78 @@ done:
 	VZEROUPPER
 	RET
 
+// ERF512 sets y = erf(x) as erfGo does: piece i = floor(2a) of erfVec for
+// a = min(|x|, 3.999), whose fields VPERMPD picks from the rows at AX, and
+// x's sign; a, i, t, u, c and y are written.
+#define ERF512(x, a, i, t, u, c, y) \
+	VPANDQ      C_ABS, x, a; \
+	VMINPD      a, Z31, a; \
+	VADDPD      a, a, i; \
+	VRNDSCALEPD $9, i, i; \
+	VADDPD      C_SHIFT, i, i; \
+	VPERMPD     0(AX), i, t; \
+	VPERMPD     64(AX), i, c; \
+	VFMADD213PD c, a, t; \
+	VPERMPD     128(AX), i, c; \
+	VFMADD213PD c, a, t; \
+	VMULPD      t, t, u; \
+	VPERMPD     384(AX), i, y; \
+	VPERMPD     512(AX), i, c; \
+	VFMADD213PD c, u, y; \
+	VPERMPD     640(AX), i, c; \
+	VFMADD213PD c, u, y; \
+	VPERMPD     768(AX), i, c; \
+	VFMADD213PD c, u, y; \
+	VPERMPD     896(AX), i, c; \
+	VFMADD213PD c, u, y; \
+	VPERMPD     320(AX), i, c; \
+	VPERMPD     448(AX), i, x; \
+	VFMADD213PD x, u, c; \
+	VPERMPD     576(AX), i, x; \
+	VFMADD213PD x, u, c; \
+	VPERMPD     704(AX), i, x; \
+	VFMADD213PD x, u, c; \
+	VPERMPD     832(AX), i, x; \
+	VFMADD213PD x, u, c; \
+	VFMADD213PD y, t, c; \
+	VPERMPD     192(AX), i, y; \
+	VPERMPD     256(AX), i, t; \
+	VFMADD213PD t, a, y; \
+	VMULPD      c, y, y
+
+// func erfF32AVX512(dst, src []float32, tab *[15][8]float64)
+// The sign is taken from the input again (ERF512 reuses x as a temporary).
+TEXT ·erfF32AVX512(SB), NOSPLIT, $0-56
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    src_base+24(FP), SI
+	MOVQ    src_len+32(FP), CX
+	MOVQ    tab+48(FP), AX
+	SHRQ    $4, CX
+	JZ      done
+	VMOVUPD C_ERFHI, Z31
+
+loop:
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  32(SI), Z8
+	ERF512(Z0, Z1, Z2, Z3, Z4, Z5, Z6)
+	ERF512(Z8, Z9, Z10, Z11, Z12, Z13, Z14)
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  32(SI), Z8
+	VPTERNLOGQ $0xd8, C_SIGN, Z0, Z6
+	VPTERNLOGQ $0xd8, C_SIGN, Z8, Z14
+	VCVTPD2PS  Z6, Y6
+	VCVTPD2PS  Z14, Y14
+	VMOVUPS    Y6, 0(DI)
+	VMOVUPS    Y14, 32(DI)
+	ADDQ       $64, SI
+	ADDQ       $64, DI
+	DECQ       CX
+	JNZ        loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func expF32AVX2(dst, src []float32)
 TEXT ·expF32AVX2(SB), NOSPLIT, $0-48
 	MOVQ    dst_base+0(FP), DI

@@ -356,8 +356,21 @@ var erfTable = sync.OnceValue(func() *[8]erfPiece {
 	return &tab
 })
 
-// erf32 sets dst[i] = erf(src[i]).
-func erf32(dst, src []float32) {
+// erfVec is erfTable by field, for the vector loops: rows sq, lin, off,
+// mulX, mul1, c[0], ..., c[9], each holding the field of pieces 0 to 7.
+var erfVec = sync.OnceValue(func() *[5 + erfDegree + 1][8]float64 {
+	var v [5 + erfDegree + 1][8]float64
+	for k, p := range erfTable() {
+		v[0][k], v[1][k], v[2][k], v[3][k], v[4][k] = p.sq, p.lin, p.off, p.mulX, p.mul1
+		for j, c := range p.c {
+			v[5+j][k] = c
+		}
+	}
+	return &v
+})
+
+// erfGo sets dst[i] = erf(src[i]).
+func erfGo(dst, src []float32) {
 	tab := erfTable()
 	dst = dst[:len(src)]
 	for i, x := range src {

@@ -78,7 +78,7 @@ var fastMathCases = []struct {
 	{"sigmoid", fnSigmoid, nil, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, -110, 30},
 	{"sin", -1, sin32, math.Sin, -10, 10},
 	{"cos", -1, cos32, math.Cos, -10, 10},
-	{"erf", -1, erf32, math.Erf, -5, 5},
+	{"erf", fnErf, nil, math.Erf, -5, 5},
 }
 
 // fastMathPaths returns the ways to run case c: each set of loops of this

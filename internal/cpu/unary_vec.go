@@ -22,6 +22,7 @@ const (
 	fnLog2
 	fnLog10
 	fnLog1p
+	fnErf
 	numF32Fn
 )
 
@@ -39,7 +40,7 @@ type f32Loops struct {
 var (
 	f32Go = f32Loops{name: "go", step: 1, fn: [numF32Fn]func(dst, src []float32){
 		fnExp: expGo, fnExpm1: expm1Go, fnSigmoid: sigmoidGo, fnTanh: tanhGo,
-		fnLog: logGo, fnLog2: log2Go, fnLog10: log10Go, fnLog1p: log1pGo,
+		fnLog: logGo, fnLog2: log2Go, fnLog10: log10Go, fnLog1p: log1pGo, fnErf: erfGo,
 	}}
 	f32All = []*f32Loops{&f32Go}
 	f32Vec = &f32Go
@@ -79,3 +80,4 @@ func log32(dst, src []float32)     { f32Vec.run(fnLog, dst, src) }
 func log2_32(dst, src []float32)   { f32Vec.run(fnLog2, dst, src) }
 func log10_32(dst, src []float32)  { f32Vec.run(fnLog10, dst, src) }
 func log1p32(dst, src []float32)   { f32Vec.run(fnLog1p, dst, src) }
+func erf32(dst, src []float32)     { f32Vec.run(fnErf, dst, src) }
