@@ -111,8 +111,8 @@ func unaryFloat[T float](op core.UnaryOp, p core.UnaryParams, l layout, in, out 
 		unaryRun(l, in, out, 1, f)
 		return true
 	}
-	if f := fast32(op); f != nil && in.Dtype == core.Float32 {
-		unaryRun(l, in, out, 8, any(f).(func(dst, src []T)))
+	if f, cost := fast32(op); f != nil && in.Dtype == core.Float32 {
+		unaryRun(l, in, out, cost, any(f).(func(dst, src []T)))
 		return true
 	}
 	f, cost := floatFunc[T](op, p)
@@ -123,33 +123,41 @@ func unaryFloat[T float](op core.UnaryOp, p core.UnaryParams, l layout, in, out 
 	return true
 }
 
-// fast32 returns the float32 version of op of unary_math.go, or nil.
-func fast32(op core.UnaryOp) func(dst, src []float32) {
+// fast32 returns the float32 version of op of unary_math.go, or nil, and
+// its rough cost per element: a vector loop costs about two adds, a Go loop
+// about eight.
+func fast32(op core.UnaryOp) (func(dst, src []float32), int) {
+	var fn f32Fn
 	switch op {
 	case core.Exp:
-		return exp32
+		fn = fnExp
 	case core.Expm1:
-		return expm1_32
+		fn = fnExpm1
 	case core.Log:
-		return log32
+		fn = fnLog
 	case core.Log2:
-		return log2_32
+		fn = fnLog2
 	case core.Log10:
-		return log10_32
+		fn = fnLog10
 	case core.Log1p:
-		return log1p32
-	case core.Sin:
-		return sin32
-	case core.Cos:
-		return cos32
+		fn = fnLog1p
 	case core.Tanh:
-		return tanh32
+		fn = fnTanh
 	case core.Sigmoid:
-		return sigmoid32
+		fn = fnSigmoid
 	case core.Erf:
-		return erf32
+		fn = fnErf
+	case core.Sin:
+		return sin32, 8
+	case core.Cos:
+		return cos32, 8
+	default:
+		return nil, 0
 	}
-	return nil
+	if f32Vec.fn[fn] != nil && f32Vec != &f32Go {
+		return f32Funcs[fn], 2
+	}
+	return f32Funcs[fn], 8
 }
 
 // floatFunc returns op on real floating-point slices and its rough cost

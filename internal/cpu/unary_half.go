@@ -149,7 +149,7 @@ func unaryHalf(op core.UnaryOp, p core.UnaryParams, l layout, in, out core.View,
 	case core.Imag:
 		unaryRun(l, in, out, 1, zeroF[uint16])
 	default:
-		f, cost := fast32(op), 8
+		f, cost := fast32(op)
 		if f == nil {
 			f, cost = floatFunc[float32](op, p)
 		}

@@ -72,6 +72,12 @@ func logLoops(loop func(dst, src []float32, add, tiny, ck, cp float64)) (log, lo
 		func(dst, src []float32) { loop(dst, src, 1, 0x1p-29, ln2, 1) }
 }
 
+// f32Funcs are the functions by f32Fn, each running f32Vec's loop.
+var f32Funcs = [numF32Fn]func(dst, src []float32){
+	fnExp: exp32, fnExpm1: expm1_32, fnSigmoid: sigmoid32, fnTanh: tanh32,
+	fnLog: log32, fnLog2: log2_32, fnLog10: log10_32, fnLog1p: log1p32, fnErf: erf32,
+}
+
 func exp32(dst, src []float32)     { f32Vec.run(fnExp, dst, src) }
 func expm1_32(dst, src []float32)  { f32Vec.run(fnExpm1, dst, src) }
 func sigmoid32(dst, src []float32) { f32Vec.run(fnSigmoid, dst, src) }
