@@ -46,7 +46,7 @@ func logF32AVX2(dst, src []float32, add, tiny, ck, cp float64)
 
 // mathVec holds the constants of the loops (exp_amd64.h names the rows),
 // each repeated over a 512-bit vector.
-var mathVec = func() (v [29][8]uint64) {
+var mathVec = func() (v [31][8]uint64) {
 	f := math.Float64bits
 	rows := [...]uint64{
 		f(log2e), f(shifter), f(ln2),
@@ -56,7 +56,7 @@ var mathVec = func() (v [29][8]uint64) {
 		sqrtHalfBits, 1 << 63, f(0x1p52), f(0x1p52 + 2048),
 		f(1.0 / 9), f(1.0 / 7), f(1.0 / 5), f(1.0 / 3),
 		f(math.Inf(1)), f(math.Inf(-1)), f(math.NaN()), 0,
-		f(3.999),
+		f(3.999), f(0x1p-1022), f(math.MaxFloat64),
 	}
 	for i, r := range rows {
 		for j := range v[i] {

@@ -10,12 +10,11 @@
 // multiple of that, and len(dst) is at least len(src).
 
 // LOGK sets p = k*ck + log(1+f)*cp for y = 2^k (1+f), 1+f in
-// [sqrt(1/2), sqrt(2)), as logReduce and logPoly do; d and h are
-// clobbered. y is a positive normal number or its lanes are fixed up
-// afterwards. d = y - sqrt(1/2) (as bits) holds k in its top 12 bits;
-// adding 2^63 makes them k + 2048, which the shifts take out without an
-// arithmetic shift (which AVX2 lacks) and turn into k<<52 and into k as a
-// float64.
+// [sqrt(1/2), sqrt(2)), as logReduce and logPoly do; d, h and f are
+// clobbered, and p may be y. y is a positive normal number (LOGSAFE).
+// d = y - sqrt(1/2) (as bits) holds k in its top 12 bits; adding 2^63
+// makes them k + 2048, which the shifts take out without an arithmetic
+// shift (which AVX2 lacks) and turn into k<<52 and into k as a float64.
 #define LOGK(y, ck, cp, d, h, f, p) \
 	VPSUBQ      C_SQRTH, y, d; \
 	VPADDQ      C_TOP, d, d; \
@@ -38,6 +37,14 @@
 	VFMADD213PD f, f, p; \
 	VMULPD      cp, p, p; \
 	VFMADD231PD ck, h, p
+
+// LOGSAFE sets z = y limited to the positive normal numbers, NaN giving
+// the smallest: the lanes that the fix-up replaces then compute with
+// ordinary numbers, not with subnormal ones, which take the processor's
+// slow path.
+#define LOGSAFE(y, z) \
+	VMAXPD C_MINNORM, y, z; \
+	VMINPD C_MAXF64, z, z
 
 // func expF32AVX512(dst, src []float32)
 TEXT ·expF32AVX512(SB), NOSPLIT, $0-48
@@ -224,8 +231,10 @@ loop:
 	VCVTPS2PD 32(SI), Z8
 	VADDPD    Z28, Z0, Z1
 	VADDPD    Z28, Z8, Z9
-	LOGK(Z1, Z30, Z31, Z2, Z3, Z4, Z5)
-	LOGK(Z9, Z30, Z31, Z10, Z11, Z12, Z13)
+	LOGSAFE(Z1, Z5)
+	LOGSAFE(Z9, Z13)
+	LOGK(Z5, Z30, Z31, Z2, Z3, Z4, Z5)
+	LOGK(Z13, Z30, Z31, Z10, Z11, Z12, Z13)
 	LOGFIX512(Z0, Z1, Z29, Z2, Z5)
 	LOGFIX512(Z8, Z9, Z29, Z10, Z13)
 	VCVTPD2PS Z5, Y5
@@ -499,8 +508,10 @@ loop:
 	VCVTPS2PD  16(SI), Y5
 	VADDPD     Y10, Y0, Y0
 	VADDPD     Y10, Y5, Y5
-	LOGK(Y0, Y12, Y13, Y1, Y2, Y3, Y4)
-	LOGK(Y5, Y12, Y13, Y6, Y7, Y8, Y9)
+	LOGSAFE(Y0, Y4)
+	LOGSAFE(Y5, Y9)
+	LOGK(Y4, Y12, Y13, Y1, Y2, Y3, Y4)
+	LOGK(Y9, Y12, Y13, Y6, Y7, Y8, Y9)
 	LOGFIX256(0, Y0, Y11, Y1, Y2, Y4)
 	LOGFIX256(16, Y5, Y11, Y6, Y7, Y9)
 	VCVTPD2PSY Y4, X4
