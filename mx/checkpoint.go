@@ -18,7 +18,11 @@ package mx
 //
 // The recomputation waits for the cotangents of f's outputs, so it runs
 // when the backward pass reaches the block, not during the forward pass.
-// Its JVP and vmap are those of f.
+// The scheduler orders a graph depth first from the arrays passed to Eval,
+// in their order: pass the gradients of the last blocks first (the order
+// the backward pass makes them), or the cotangents of every block are
+// computed before any block's weight gradients and kept until then. Its
+// JVP and vmap are those of f.
 func Checkpoint(f func([]*Array) []*Array) func([]*Array) []*Array {
 	if f == nil {
 		panic(newError("checkpoint", "the function is nil"))

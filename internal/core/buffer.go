@@ -98,15 +98,15 @@ func (a *Allocator) Alloc(n int) (*Buffer, error) {
 	size := bucket(n)
 	for try := 0; ; try++ {
 		a.mu.Lock()
-		if blocks := a.cache[size]; len(blocks) > 0 {
-			blk := blocks[len(blocks)-1]
-			a.cache[size] = blocks[:len(blocks)-1]
-			a.cached -= int64(size)
-			a.grow(size)
-			a.mu.Unlock()
-			return a.wrap(blk[:n]), nil
-		}
 		if a.limit == 0 || a.active+int64(size) <= a.limit {
+			if blocks := a.cache[size]; len(blocks) > 0 {
+				blk := blocks[len(blocks)-1]
+				a.cache[size] = blocks[:len(blocks)-1]
+				a.cached -= int64(size)
+				a.grow(size)
+				a.mu.Unlock()
+				return a.wrap(blk[:n]), nil
+			}
 			a.grow(size)
 			a.mu.Unlock()
 			return a.wrap(make([]byte, n, size)), nil
