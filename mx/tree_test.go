@@ -359,6 +359,7 @@ func TestTreeUpdate(t *testing.T) {
 		{"bad index", m, []TreeLeaf{{"layers.x.attn.k", nb}}, []string{`"x"`}},
 		{"not an array", m, []TreeLeaf{{"embed", nb}, {"layers.0.attn.scale", nb}}, []string{"scale", "float64"}},
 		{"below an array", m, []TreeLeaf{{"embed.w", nb}}, []string{"embed.w"}},
+		{"sub-tree in an interface", m, []TreeLeaf{{"head", nb}}, []string{`"head"`, "map[string]interface {}"}},
 		{"missing deep key", m, []TreeLeaf{{"layers.0.extra.c.d", nb}}, []string{`"c"`}},
 		{"skipped field", m, []TreeLeaf{{"layers.0.attn.skip", nb}}, []string{"skip"}},
 		{"unexported field", m, []TreeLeaf{{"layers.0.attn.hidden", nb}}, []string{"hidden"}},

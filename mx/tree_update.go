@@ -124,8 +124,9 @@ func quote(s string) string { return strconv.Quote(s) }
 // TreeUpdate stores each leaf's array into tree at the leaf's path, the
 // way a checkpoint is loaded into a model: the path is followed through
 // struct fields (named as TreeFlatten names them), map keys, and slice and
-// array indices, and the *Array (or interface) found at its end is set.
-// Nil pointers to structs met on the way are allocated; a missing map
+// array indices, and the *Array found at its end (or an interface that is
+// nil or holds an array) is set. Nil pointers met on the way are allocated
+// (a nil *Layer becomes a new zero Layer); a missing map
 // entry is added when the path ends there and the map holds arrays (a
 // map[string]*Array or map[string]any); slices never grow. Structs held
 // by value in maps or interfaces are updated in a copy that is stored back.
@@ -188,8 +189,12 @@ func acceptsArray(t reflect.Type) bool {
 func (s *treeSetter) set(v reflect.Value, parts []string, path string, a *Array) (reflect.Value, error) {
 	t := v.Type()
 	if len(parts) == 0 && (acceptsArray(t) || t.Kind() != reflect.Pointer) {
-		if !acceptsArray(t) {
-			return v, newError("tree_update", "path %q leads to a %s, not an array", path, t)
+		held := t
+		if t.Kind() == reflect.Interface && !v.IsNil() {
+			held = v.Elem().Type() // an interface holding a sub-tree is no leaf
+		}
+		if !acceptsArray(t) || held != t && held != arrayType {
+			return v, newError("tree_update", "path %q leads to a %s, not an array", path, held)
 		}
 		out := reflect.New(t).Elem()
 		if a != nil {
