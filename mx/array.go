@@ -16,10 +16,13 @@ type Array struct {
 	dtype Dtype
 
 	status atomic.Int32
-	done   chan struct{} // closed once evaluated; set when scheduled
-	n      *node         // how to compute it; nil when it has data
-	err    error         // why evaluation failed (status failed)
-	trace  *traceScope   // the transform tracing a, if any
+	n      *node       // how to compute it; nil when it has data
+	err    error       // why evaluation failed (status failed)
+	trace  *traceScope // the transform tracing a, if any
+
+	// done is made when someone waits for a, and closed once a is
+	// evaluated (see waitDone).
+	done atomic.Pointer[chan struct{}]
 
 	// Data, valid once status is available.
 	buf     *core.Buffer
@@ -94,17 +97,43 @@ func (a *Array) view() core.View {
 	return core.View{Buf: a.buf, Dtype: a.dtype.core(), Shape: a.shape, Strides: a.strides, Offset: a.offset}
 }
 
+// smallNode is a node of one output and at most three inputs with its
+// output and slices, allocated at once. The output keeps it all alive, but
+// run clears everything in it but the output once the node has run.
+type smallNode struct {
+	out  Array
+	n    node
+	ins  [smallNodeInputs]*Array
+	outs [1]*Array
+}
+
+const smallNodeInputs = 3
+
 // newNode records prim applied to inputs on stream s, with one output per
-// shape/dtype pair, and returns the outputs.
+// shape/dtype pair, and returns the outputs. It copies inputs.
 func newNode(prim Primitive, s Stream, inputs []*Array, shapes [][]int, dtypes []Dtype) []*Array {
-	n := &node{prim: prim, inputs: inputs, stream: s}
-	n.outputs = make([]*Array, len(shapes))
 	var trace *traceScope
 	for _, in := range inputs {
 		trace = innerScope(trace, in.trace)
 	}
-	for i := range shapes {
-		n.outputs[i] = &Array{shape: shapes[i], dtype: dtypes[i], n: n, trace: trace}
+	var n *node
+	if len(shapes) == 1 && len(inputs) <= smallNodeInputs {
+		sn := &smallNode{}
+		n = &sn.n
+		n.inputs = sn.ins[:len(inputs):len(inputs)]
+		sn.outs[0] = &sn.out
+		n.outputs = sn.outs[:]
+	} else {
+		n = &node{inputs: make([]*Array, len(inputs))}
+		n.outputs = make([]*Array, len(shapes))
+		for i := range shapes {
+			n.outputs[i] = &Array{}
+		}
+	}
+	n.prim, n.stream = prim, s
+	copy(n.inputs, inputs)
+	for i, o := range n.outputs {
+		o.shape, o.dtype, o.n, o.trace = shapes[i], dtypes[i], n, trace
 	}
 	return n.outputs
 }

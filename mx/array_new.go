@@ -268,6 +268,76 @@ func (w weak) with(dt Dtype) Dtype {
 
 // array returns the scalar as a 0-d array of type dt.
 func (w weak) array(dt Dtype) *Array {
+	if a := w.arrayDirect(dt); a != nil {
+		return a
+	}
+	return w.arrayConvert(dt)
+}
+
+// arrayDirect makes the scalar an array of type dt at once, as
+// arrayConvert would, for the usual pairs of kind and dtype; it returns
+// nil for the others.
+func (w weak) arrayDirect(dt Dtype) *Array {
+	isInt := w.kind == SignedInteger || w.kind == BoolKind
+	switch {
+	case dt == Bool:
+		return scalarOf(w.c != 0, dt)
+	case dt == Uint64 && w.kind == SignedInteger:
+		return scalarOf(w.u, dt)
+	case dt == Float64:
+		return scalarOf(w.f, dt)
+	case dt == Complex64:
+		return scalarOf(complex64(w.c), dt)
+	case dt == Float32 && isInt:
+		return scalarOf(float32(w.i), dt)
+	case dt == Float32:
+		return scalarOf(float32(w.f), dt)
+	case dt == Float16:
+		return scalarOf(core.F16FromFloat64(w.real()), dt)
+	case dt == Bfloat16:
+		return scalarOf(core.BF16FromFloat64(w.real()), dt)
+	case !isInt:
+		return nil // float to integer: saturating, left to the kernel
+	case dt == Int64:
+		return scalarOf(w.i, dt)
+	case dt == Int32:
+		return scalarOf(int32(w.i), dt)
+	case dt == Int16:
+		return scalarOf(int16(w.i), dt)
+	case dt == Int8:
+		return scalarOf(int8(w.i), dt)
+	case dt == Uint32:
+		return scalarOf(uint32(w.i), dt)
+	case dt == Uint16:
+		return scalarOf(uint16(w.i), dt)
+	case dt == Uint8:
+		return scalarOf(uint8(w.i), dt)
+	}
+	return nil
+}
+
+// real is the scalar as arrayConvert converts it to floating types.
+func (w weak) real() float64 {
+	if w.kind == SignedInteger || w.kind == BoolKind {
+		return float64(w.i)
+	}
+	return w.f
+}
+
+// scalarOf returns an evaluated 0-d array of type dt holding v, whose Go
+// type must have dt's size.
+func scalarOf[T any](v T, dt Dtype) *Array {
+	buf, err := core.Host.Alloc(int(unsafe.Sizeof(v)))
+	if err != nil {
+		panic(&Error{Op: "array", Msg: err.Error(), Err: err})
+	}
+	*(*T)(unsafe.Pointer(unsafe.SliceData(buf.Bytes()))) = v
+	return newLeaf([]int{}, dt, buf)
+}
+
+// arrayConvert returns the scalar as a 0-d array of type dt, made in a wide
+// type and converted by the copy kernel.
+func (w weak) arrayConvert(dt Dtype) *Array {
 	var a *Array
 	switch dt {
 	case Bool:
@@ -337,7 +407,13 @@ func isWeak(v any) bool {
 // against the arrays among the arguments (MLX's weak-scalar promotion), and
 // returns them with the type they all promote to.
 func asArrays(op string, vs ...any) ([]*Array, Dtype) {
+	// A wrapper small enough to inline, so that out and vs can stay on
+	// the caller's stack.
 	out := make([]*Array, len(vs))
+	return out, asArraysTo(op, out, vs)
+}
+
+func asArraysTo(op string, out []*Array, vs []any) Dtype {
 	haveArray := false
 	var dt Dtype
 	for i, v := range vs {
@@ -368,5 +444,5 @@ func asArrays(op string, vs ...any) ([]*Array, Dtype) {
 			out[i] = weakScalar(op, v).array(dt)
 		}
 	}
-	return out, dt
+	return dt
 }

@@ -3,6 +3,7 @@ package mx
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // DeviceType is the kind of a device: CPU or GPU.
@@ -56,7 +57,20 @@ var (
 	defaultDevice = CPU
 	// defaultStreams maps each device used so far to its default stream.
 	defaultStreams = map[Device]Stream{}
+	// defaultCur is defaultStreams[defaultDevice], or nil while that
+	// stream is not made yet: DefaultStream's lock-free path. It changes
+	// only with defaultMu held (see setDefaultCur).
+	defaultCur atomic.Pointer[Stream]
 )
+
+// setDefaultCur brings defaultCur up to date; defaultMu must be held.
+func setDefaultCur() {
+	if s, ok := defaultStreams[defaultDevice]; ok {
+		defaultCur.Store(&s)
+	} else {
+		defaultCur.Store(nil)
+	}
+}
 
 // DefaultDevice returns the device ops run on when given no stream or device.
 func DefaultDevice() Device {
@@ -73,12 +87,18 @@ func SetDefaultDevice(d Device) {
 	}
 	defaultMu.Lock()
 	defaultDevice = d
+	setDefaultCur()
 	defaultMu.Unlock()
 }
 
 // DefaultStream returns the stream ops run on when given no stream or device:
 // the default stream of the default device.
-func DefaultStream() Stream { return DefaultStreamFor(DefaultDevice()) }
+func DefaultStream() Stream {
+	if s := defaultCur.Load(); s != nil {
+		return *s
+	}
+	return DefaultStreamFor(DefaultDevice())
+}
 
 // DefaultStreamFor returns the default stream of device d, making it on
 // first use. It panics with *Error if d is not available.
@@ -99,6 +119,7 @@ func DefaultStreamFor(d Device) Stream {
 	}
 	s = newStream(d)
 	defaultStreams[d] = s
+	setDefaultCur()
 	return s
 }
 
@@ -109,6 +130,7 @@ func SetDefaultStream(s Stream) {
 	defaultMu.Lock()
 	defaultStreams[s.Device] = s
 	defaultDevice = s.Device
+	setDefaultCur()
 	defaultMu.Unlock()
 }
 
@@ -123,6 +145,7 @@ func WithStream(s Stream, f func()) {
 	oldStream, had := defaultStreams[s.Device]
 	defaultStreams[s.Device] = s
 	defaultDevice = s.Device
+	setDefaultCur()
 	defaultMu.Unlock()
 	defer func() {
 		defaultMu.Lock()
@@ -132,6 +155,7 @@ func WithStream(s Stream, f func()) {
 		} else {
 			delete(defaultStreams, s.Device)
 		}
+		setDefaultCur()
 		defaultMu.Unlock()
 	}()
 	f()

@@ -13,7 +13,14 @@ import (
 var (
 	schedMu    sync.Mutex
 	schedEpoch uint64
+	// Scratch of AsyncEval, reused while schedMu is held; emptied after
+	// each use so that it holds no node.
+	schedOrder []*node
+	schedStack []topoFrame
 )
+
+// schedKeep is the largest scratch (in entries) kept between Evals.
+const schedKeep = 1 << 16
 
 // Eval computes arrays and everything they depend on that is not yet
 // computed. It returns the first runtime failure (out of memory, an index
@@ -49,44 +56,48 @@ func AsyncEval(arrays ...*Array) {
 	schedMu.Lock()
 	defer schedMu.Unlock()
 	schedEpoch++
-	order := topoOrder(arrays, schedEpoch)
+	order := topoOrderTo(schedOrder[:0], arrays, schedEpoch)
 	if len(order) == 0 {
 		return
 	}
-	// Mark, then queue per stream, keeping the topological order.
-	var batch []*node
-	var cur Stream
-	var curSet bool
-	flush := func() {
-		if len(batch) > 0 {
-			cur.state().enqueue(batch)
-			batch = nil
-		}
-	}
-	for _, n := range order {
-		done := make(chan struct{})
+	// Mark, then queue per stream, keeping the topological order: each
+	// run of nodes on one stream goes as one batch.
+	start := 0
+	for i, n := range order {
 		for _, o := range n.outputs {
-			o.done = done
 			o.status.Store(statusScheduled)
 		}
-		if !curSet || n.stream != cur {
-			flush()
-			cur, curSet = n.stream, true
+		if s := order[start].stream; n.stream != s {
+			s.state().enqueue(order[start:i])
+			start = i
 		}
-		batch = append(batch, n)
 	}
-	flush()
+	order[start].stream.state().enqueue(order[start:])
+	clear(order)
+	if cap(order) <= schedKeep {
+		schedOrder = order[:0]
+	} else {
+		schedOrder = nil
+	}
+}
+
+// topoFrame is a node being visited by topoOrder.
+type topoFrame struct {
+	n    *node
+	next int // next input to visit
 }
 
 // topoOrder returns the pending nodes that arrays depend on, inputs before
-// their users, without recursion (graphs may be a million nodes deep).
+// their users, without recursion (graphs may be a million nodes deep). It
+// must be called with schedMu held.
 func topoOrder(arrays []*Array, epoch uint64) []*node {
-	var order []*node
-	type frame struct {
-		n    *node
-		next int // next input to visit
-	}
-	var stack []frame
+	return topoOrderTo(nil, arrays, epoch)
+}
+
+// topoOrderTo is topoOrder appending to order.
+func topoOrderTo(order []*node, arrays []*Array, epoch uint64) []*node {
+	stack := schedStack[:0]
+	depth := 0 // the deepest the stack went
 	push := func(a *Array) {
 		if a == nil || a.status.Load() != statusPending {
 			return
@@ -96,7 +107,8 @@ func topoOrder(arrays []*Array, epoch uint64) []*node {
 			return
 		}
 		n.mark = epoch
-		stack = append(stack, frame{n: n})
+		stack = append(stack, topoFrame{n: n})
+		depth = max(depth, len(stack))
 	}
 	for _, a := range arrays {
 		push(a)
@@ -112,6 +124,12 @@ func topoOrder(arrays []*Array, epoch uint64) []*node {
 			stack = stack[:len(stack)-1]
 		}
 	}
+	clear(stack[:depth])
+	if cap(stack) <= schedKeep {
+		schedStack = stack
+	} else {
+		schedStack = nil
+	}
 	return order
 }
 
@@ -124,11 +142,35 @@ func (a *Array) wait() error {
 	case statusPending:
 		AsyncEval(a)
 	}
-	<-a.done
+	a.waitDone()
 	if a.status.Load() == statusFailed {
 		return a.err
 	}
 	return nil
+}
+
+// closedDone is the done channel of every evaluated array.
+var closedDone = func() *chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return &c
+}()
+
+// waitDone blocks until a, scheduled, has been run. The channel it waits
+// on is made by the first waiter, so that arrays nobody waits for cost
+// none: a.done is nil until then, and closedDone once a has been run (see
+// node.run, which closes a channel a waiter put there).
+func (a *Array) waitDone() {
+	p := a.done.Load()
+	if p == nil {
+		c := make(chan struct{})
+		if a.done.CompareAndSwap(nil, &c) {
+			p = &c
+		} else {
+			p = a.done.Load() // another waiter's, or closedDone
+		}
+	}
+	<-*p
 }
 
 // eval evaluates a for an implicit read and panics with *Error if that fails.
@@ -164,9 +206,14 @@ func (n *node) run(s Stream) {
 			o.status.Store(statusAvailable)
 		}
 	}
-	done := n.outputs[0].done
+	outputs := n.outputs
+	clear(n.inputs) // the storage of a smallNode lives on with its output
 	n.prim, n.inputs, n.outputs = nil, nil, nil
-	close(done)
+	for _, o := range outputs {
+		if p := o.done.Swap(closedDone); p != nil {
+			close(*p)
+		}
+	}
 }
 
 // call runs the primitive, turning a panic in a kernel into an error so that

@@ -17,3 +17,18 @@ func BenchmarkSmallOps(b *testing.B) {
 	}
 	Eval(a)
 }
+
+// BenchmarkSmallOpsScalar is BenchmarkSmallOps with a Go number as the
+// second operand, which makes a weak scalar array per op.
+func BenchmarkSmallOpsScalar(b *testing.B) {
+	a := NewArray([]float32{0})
+	for i := 0; b.Loop(); i++ {
+		a = Add(a, 1)
+		if i%100 == 99 {
+			if err := Eval(a); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	Eval(a)
+}

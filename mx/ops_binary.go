@@ -2,6 +2,7 @@ package mx
 
 import (
 	"math"
+	"slices"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -37,7 +38,8 @@ type binarySpec struct {
 	name      string // the op as MLX spells it, for errors: "floor_divide"
 	op        core.BinaryOp
 	rule      typeRule
-	noComplex bool // complex64 operands panic
+	noComplex bool      // complex64 operands panic
+	prim      Primitive // binaryPrim{op, name}, or nil (made per call)
 }
 
 // binaryPrim is an elementwise operation of two arrays.
@@ -68,6 +70,9 @@ func broadcastViews(a, b *Array, shape []int) (core.View, core.View) {
 
 func broadcastView(a *Array, shape []int) core.View {
 	v := a.view()
+	if slices.Equal(v.Shape, shape) {
+		return v
+	}
 	v.Strides = broadcastStrides(v.Shape, v.Strides, shape)
 	v.Shape = shape
 	return v
@@ -110,10 +115,48 @@ func binary(sp binarySpec, errName string, a, b any, opts []Option) *Array {
 	o := parseOptions(errName, optStream, opts)
 	xs, dt := asArrays(errName, a, b)
 	x, y := xs[0], xs[1]
-	shape := broadcastShapes(errName, x.shape, y.shape)
+	shape := broadcastPair(errName, x.shape, y.shape)
 	in, out := binaryTypes(sp, errName, x, y, dt)
-	x, y = AsType(x, in, o.stream), AsType(y, in, o.stream)
-	return newArray(binaryPrim{sp.op, sp.name}, o.stream, []*Array{x, y}, shape, out)
+	x, y = asType(x, in, o.stream), asType(y, in, o.stream)
+	prim := sp.prim
+	if prim == nil {
+		prim = binaryPrim{sp.op, sp.name}
+	}
+	return newArray(prim, o.stream, []*Array{x, y}, shape, out)
+}
+
+// broadcastPair returns the shape a and b broadcast to: one of them when
+// the other broadcasts to it (broadcastsTo, ops_view.go), else a new one
+// (see broadcastShapes).
+func broadcastPair(op string, a, b []int) []int {
+	switch {
+	case broadcastsTo(b, a):
+		return a
+	case broadcastsTo(a, b):
+		return b
+	}
+	return broadcastShapes(op, a, b)
+}
+
+// asType is AsType on stream s, with no options to parse.
+func asType(a *Array, dt Dtype, s Stream) *Array {
+	if a.dtype == dt {
+		return a
+	}
+	return newArray(copyPrim{}, s, []*Array{a}, a.shape, dt)
+}
+
+// The primitives of the specs, made once: a binaryPrim does not fit in an
+// interface without an allocation.
+func init() {
+	for _, sp := range []*binarySpec{&specAdd, &specSubtract, &specMultiply, &specDivide,
+		&specFloorDivide, &specRemainder, &specPower, &specMaximum, &specMinimum,
+		&specArctan2, &specLogaddexp, &specEqual, &specNotEqual, &specLess,
+		&specLessEqual, &specGreater, &specGreaterEqual, &specLogicalAnd,
+		&specLogicalOr, &specLogicalXor, &specBitwiseAnd, &specBitwiseOr,
+		&specBitwiseXor, &specLeftShift, &specRightShift} {
+		sp.prim = binaryPrim{sp.op, sp.name}
+	}
 }
 
 var (
@@ -319,9 +362,9 @@ func Divmod(a, b any, opts ...Option) (quotient, remainder *Array) {
 	o := parseOptions("divmod", optStream, opts)
 	xs, dt := asArrays("divmod", a, b)
 	x, y := xs[0], xs[1]
-	shape := broadcastShapes("divmod", x.shape, y.shape)
+	shape := broadcastPair("divmod", x.shape, y.shape)
 	in, _ := binaryTypes(specFloorDivide, "divmod", x, y, dt)
-	x, y = AsType(x, in, o.stream), AsType(y, in, o.stream)
+	x, y = asType(x, in, o.stream), asType(y, in, o.stream)
 	outs := newNode(divmodPrim{}, o.stream, []*Array{x, y}, [][]int{shape, shape}, []Dtype{in, in})
 	return outs[0], outs[1]
 }
@@ -353,7 +396,7 @@ func Where(cond, x, y any, opts ...Option) *Array {
 	c := asArray("where", cond)
 	xs, dt := asArrays("where", x, y)
 	shape := broadcastShapes("where", c.shape, xs[0].shape, xs[1].shape)
-	in := []*Array{AsType(c, Bool, o.stream), AsType(xs[0], dt, o.stream), AsType(xs[1], dt, o.stream)}
+	in := []*Array{asType(c, Bool, o.stream), asType(xs[0], dt, o.stream), asType(xs[1], dt, o.stream)}
 	return newArray(selectPrim{}, o.stream, in, shape, dt)
 }
 
@@ -477,7 +520,7 @@ func closeness(name string, a, b any, tol core.Tolerance, all bool, o options) *
 	xs, dt := asArrays(name, a, b)
 	x, y := xs[0], xs[1]
 	shape := broadcastShapes(name, x.shape, y.shape)
-	x, y = AsType(x, dt, o.stream), AsType(y, dt, o.stream)
+	x, y = asType(x, dt, o.stream), asType(y, dt, o.stream)
 	if all {
 		shape = []int{}
 	}

@@ -30,6 +30,8 @@ const (
 	optPosInfValue
 	optNegInfValue
 	optPad
+	optAlpha
+	optBeta
 )
 
 var optionNames = map[optionKind]string{
@@ -37,7 +39,7 @@ var optionNames = map[optionKind]string{
 	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
 	optStartAxis: "start axis", optEndAxis: "end axis", optDecimals: "decimals",
 	optNanValue: "nan value", optPosInfValue: "posinf value", optNegInfValue: "neginf value",
-	optPad: "pad mode",
+	optPad: "pad mode", optAlpha: "alpha", optBeta: "beta",
 }
 
 // options is the parsed form of an op's Options.
@@ -101,11 +103,22 @@ func WithKey(key *Array) Option { return keyOption{key} }
 func parseOptions(op string, allowed optionKind, opts []Option) options {
 	var o options
 	for _, opt := range opts {
-		if opt == nil {
-			panic(newError(op, "nil option"))
-		}
 		before := o.set
-		opt.apply(&o)
+		// The common options are applied by their own type, so that o
+		// stays on the stack: an apply through the interface would move
+		// it to the heap on every call.
+		switch v := opt.(type) {
+		case nil:
+			panic(newError(op, "nil option"))
+		case Stream:
+			v.apply(&o)
+		case Device:
+			v.apply(&o)
+		case Dtype:
+			v.apply(&o)
+		default:
+			o = applyOption(o, opt)
+		}
 		if added := o.set &^ before; added&^allowed != 0 {
 			panic(newError(op, "does not take a %s option", optionNames[added&^allowed]))
 		}
@@ -113,6 +126,12 @@ func parseOptions(op string, allowed optionKind, opts []Option) options {
 	if o.set&optStream == 0 {
 		o.stream = DefaultStream()
 	}
+	return o
+}
+
+// applyOption returns o with opt applied.
+func applyOption(o options, opt Option) options {
+	opt.apply(&o)
 	return o
 }
 

@@ -6,9 +6,11 @@ import (
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// randomBitsPrim fills its output with random bits from its key input.
+// randomBitsPrim fills its output with random bits from its key input, a
+// uint32 array of shape (..., 2): one key of shape (2), or under vmap a
+// batch of keys, each of which fills its own block of shape, in order.
 type randomBitsPrim struct {
-	shape []int
+	shape []int // the shape drawn from each key
 	width int
 }
 
@@ -33,8 +35,10 @@ func (p randomBitsPrim) Eval(s Stream, in, out []*Array) error {
 // The bits are those of MLX (and JAX): the counter-based Threefry-2x32
 // generator with 20 rounds, keyed by key, a uint32 array of shape (2) as
 // random.Key makes; the same key and shape always give the same bits, on
-// every device. It panics with *Error if key is not a uint32 array of shape
-// (2), width is not 1, 2 or 4, or a dimension is negative.
+// every device. Under Vmap, a key mapped over a batch of keys draws from
+// each of them what it would draw alone. It panics with *Error if key is
+// not a uint32 array of shape (2), width is not 1, 2 or 4, or a dimension
+// is negative.
 func RandomBits(key *Array, shape []int, width int, opts ...Option) *Array {
 	const op = "random_bits"
 	o := parseOptions(op, optStream, opts)
@@ -64,4 +68,20 @@ func RandomBits(key *Array, shape []int, width int, opts ...Option) *Array {
 		panic(newError(op, "bit width must be 1, 2 or 4 bytes, got %d", width))
 	}
 	return newArray(randomBitsPrim{shape: shape, width: width}, o.stream, []*Array{key}, shape, dt)
+}
+
+// Vmap draws from every key of the batch at once: the key's batch axis is
+// moved off its last axis (the key pair) if it is there, and the output
+// gets the key's leading axes, batch axis included, before the shape drawn
+// from each key. The kernel fills the output's blocks key by key, so key i
+// of the batch gives what it gives alone. RandomBits has no VJP or JVP: its
+// output is integer.
+func (p randomBitsPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	key, ax := in[0], axes[0]
+	if nd := key.Ndim(); ax == nd-1 {
+		key = SwapAxes(key, nd-1, nd-2, s)
+		ax--
+	}
+	shape := append(slices.Clone(key.shape[:key.Ndim()-1]), p.shape...)
+	return []*Array{newArray(p, s, []*Array{key}, shape, out[0].dtype)}, []int{ax}
 }

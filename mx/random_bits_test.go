@@ -67,7 +67,7 @@ func availableView(src *Array, shape, strides []int, offset int) *Array {
 func TestRandomBitsBatchedKeys(t *testing.T) {
 	keys := NewArray([]uint32{0, 0, 1, 1}, 2, 2)
 	batched := func(k *Array, shape []int, dt Dtype) *Array {
-		return newArray(randomBitsPrim{shape: shape, width: dt.Size()}, DefaultStream(), []*Array{k}, shape, dt)
+		return newArray(randomBitsPrim{shape: shape[1:], width: dt.Size()}, DefaultStream(), []*Array{k}, shape, dt)
 	}
 	got := ToSlice[uint32](batched(keys, []int{2, 3}, Uint32))
 	want := []uint32{4146024105, 1351547692, 2718843009, 3725146706, 1802982961, 1349634643}

@@ -17,6 +17,10 @@
 // it is seeded from the clock at start. The global key may be used from
 // many goroutines at once.
 //
+// A sampler may run under mx.Vmap with its key mapped over a batch of
+// keys, such as the rows of Split(key, n): each element of the batch gets
+// the samples its own key gives, as in a loop over the keys.
+//
 // Like every op, a sampler is lazy: it returns an array at once and draws
 // the numbers when it is evaluated. Its other options are a Dtype (the type
 // of the samples) and a stream or device (where they are computed).
