@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -127,12 +128,14 @@ func (a *Allocator) Alloc(n int) (*Buffer, error) {
 		}
 		active, limit := a.active, a.limit
 		a.mu.Unlock()
-		if try == 2 {
+		if try == 4 {
 			return nil, &OutOfMemoryError{int64(n), active, limit}
 		}
+		// Unreachable arrays give their buffers back through cleanups,
+		// which run after a collection: give them a moment.
 		a.ClearCache()
-		runtime.GC() // unreachable arrays give their buffers back through cleanups
-		runtime.Gosched()
+		runtime.GC()
+		time.Sleep(time.Millisecond << try)
 	}
 }
 
