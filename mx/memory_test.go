@@ -30,28 +30,37 @@ func TestMemoryFlatTrainingLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := settledActive()
-	peak := int64(0)
-	for step := 0; step < 10_000; step++ {
+	// The peak above the base over each quarter of the run: unreachable
+	// arrays wait for the collector, so the active memory rises above the
+	// base between collections, but it must not grow with the number of
+	// steps.
+	var peaks [4]int64
+	const steps = 10_000
+	for step := 0; step < steps; step++ {
 		y := Multiply(w, x)
 		g := Subtract(y, 1)
 		w = Subtract(w, Multiply(g, 1e-4))
 		if err := Eval(w); err != nil {
 			t.Fatal(err)
 		}
-		peak = max(peak, GetActiveMemory())
+		q := step * 4 / steps
+		peaks[q] = max(peaks[q], GetActiveMemory()-base)
 	}
 	end := settledActive()
 	// w is replaced each step: once garbage is collected, the same arrays
 	// (w and x) hold the same memory as before the loop.
 	if end > base {
-		t.Errorf("active memory grew from %d to %d bytes over 10000 steps", base, end)
+		t.Errorf("active memory grew from %d to %d bytes over %d steps", base, end, steps)
 	}
-	// Between collections unreachable arrays wait for the collector, so the
-	// active memory rises above the base, but it must stay bounded.
-	if limit := base + 256<<20; peak > limit {
-		t.Errorf("active memory reached %d bytes (base %d)", peak, base)
+	// The collector may lag on a busy machine, so the bound is loose; a
+	// leak or a collector that runs ever more rarely (garbage doubling
+	// between collections) breaks it.
+	first := max(peaks[0], peaks[1])
+	last := max(peaks[2], peaks[3])
+	if last > 2*first+64<<20 || last > 1<<30 {
+		t.Errorf("peak above the base grew from %d bytes in the first half to %d in the second", first, last)
 	}
-	t.Logf("base %d, peak %d, end %d bytes", base, peak, end)
+	t.Logf("base %d, peaks above it per quarter %v, end %d bytes", base, peaks, end)
 }
 
 func TestDetachFreesIntermediates(t *testing.T) {
