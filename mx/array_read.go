@@ -10,6 +10,9 @@ import (
 // int64 and uint64, complex128 through complex64). It panics with *Error if
 // the evaluation fails.
 func ToSlice[T Element](a *Array) []T {
+	if err := a.traceError("to_slice"); err != nil {
+		panic(err)
+	}
 	dt, ok := dtypeOfGo[T]()
 	if !ok {
 		switch reflect.TypeFor[T]().Kind() {
@@ -52,6 +55,9 @@ func (a *Array) dataPtr() unsafe.Pointer {
 // as in mx.Item[float32](a). It panics with *Error if a does not have
 // exactly one element or evaluation fails.
 func Item[T Element](a *Array) T {
+	if err := a.traceError("item"); err != nil {
+		panic(err)
+	}
 	if a.Size() != 1 {
 		panic(newError("item", "can only read one element, not an array of shape %s", shapeString(a.shape)))
 	}

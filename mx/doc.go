@@ -27,8 +27,9 @@
 // it is given and what they depend on, [AsyncEval] starts that and
 // returns, and reading values (ToSlice, Item, printing) evaluates
 // implicitly. Evaluating an array again costs nothing. Once a node has
-// run, the graph above it is dropped, so intermediate arrays free their
-// memory as soon as nothing needs them. Laziness shows only in speed and
+// run, the graph above it is dropped, so intermediate arrays that nothing
+// else holds become garbage and give their memory back at the next
+// collection (see Memory). Laziness shows only in speed and
 // memory: the results are those of eager evaluation.
 //
 // # Streams and devices
@@ -97,7 +98,9 @@
 //
 // Array data lives in buffers from a size-bucketed cache. A buffer is
 // active while an array holds it and goes back to the cache when the last
-// such array is garbage collected. [GetActiveMemory], [GetPeakMemory] and
+// such array is garbage collected; the allocator starts a collection after
+// every 64 MiB it hands out, so unreachable arrays cannot pile up between
+// the collections Go would start by itself. [GetActiveMemory], [GetPeakMemory] and
 // [GetCacheMemory] report the bytes in use; [SetMemoryLimit] bounds them
 // (an evaluation that would pass the limit fails with an error from Eval),
 // [SetCacheLimit] bounds the cache and [ClearCache] empties it.
