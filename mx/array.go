@@ -46,6 +46,7 @@ type node struct {
 	outputs []*Array
 	stream  Stream
 	mark    uint64 // scheduling epoch, guarded by schedMu
+	depth   int    // longest path of pending nodes to it (scheduleOrder), guarded by schedMu
 }
 
 // Shape returns the dimensions of a. The slice must not be changed.

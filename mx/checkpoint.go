@@ -18,11 +18,14 @@ package mx
 //
 // The recomputation waits for the cotangents of f's outputs, so it runs
 // when the backward pass reaches the block, not during the forward pass.
-// The scheduler orders a graph depth first from the arrays passed to Eval,
-// in their order: pass the gradients of the last blocks first (the order
-// the backward pass makes them), or the cotangents of every block are
-// computed before any block's weight gradients and kept until then. Its
-// JVP and vmap are those of f.
+// Evaluate the gradients of all blocks in one Eval, in any order: Eval
+// computes the arrays it is given shallowest first, which here is the
+// order the backward pass makes them, so each block's recomputed arrays
+// and cotangents die as soon as that block's gradients are done. (Each
+// array evaluated on its own, last block first, does the same; first
+// block first would compute the cotangents of every block before any
+// block's weight gradients, and keep them until then.) Its JVP and vmap
+// are those of f.
 func Checkpoint(f func([]*Array) []*Array) func([]*Array) []*Array {
 	if f == nil {
 		panic(newError("checkpoint", "the function is nil"))

@@ -4,28 +4,29 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
 	"testing"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// deepNet is a network of blocks of width 512 on a batch of 256 float32
-// rows; block i maps h to tanh(h*w1+b1) * sigmoid(h*w2+b2) with its four
-// weight vectors. (The blocks are elementwise: what matters here is how
-// many arrays each block's backward pass needs, which is four of the
-// block's size.)
-type deepNet struct {
+// mlp is a multilayer perceptron on a batch of float32 rows: layer i maps
+// h to tanh(h @ w_i + b_i).
+type mlp struct {
 	x      *Array
-	params []*Array // four per block
+	params []*Array // w_i and b_i for each layer i
 }
 
-func newDeepNet(blocks, width, batch int) deepNet {
+func newMLP(layers, width, batch int) mlp {
 	r := rand.New(rand.NewPCG(1, 2))
-	rnd := func(shape ...int) *Array { return AsType(randArray(r, -1, 1, shape...), Float32) }
-	n := deepNet{x: rnd(batch, width)}
-	for i := 0; i < blocks; i++ {
-		n.params = append(n.params, rnd(width), rnd(width), rnd(width), rnd(width))
+	rnd := func(scale float64, shape ...int) *Array {
+		return AsType(randArray(r, -scale, scale, shape...), Float32)
+	}
+	n := mlp{x: rnd(1, batch, width)}
+	s := math.Sqrt(3 / float64(width)) // keeps the rows' variance
+	for i := 0; i < layers; i++ {
+		n.params = append(n.params, rnd(2*s, width, width), rnd(0.5, width))
 	}
 	if err := Eval(append(n.params, n.x)...); err != nil {
 		panic(err)
@@ -33,126 +34,149 @@ func newDeepNet(blocks, width, batch int) deepNet {
 	return n
 }
 
-func deepBlock(in []*Array) []*Array {
-	x, w1, b1, w2, b2 := in[0], in[1], in[2], in[3], in[4]
-	return []*Array{Multiply(Tanh(Add(Multiply(x, w1), b1)), Sigmoid(Add(Multiply(x, w2), b2)))}
+func mlpLayer(in []*Array) []*Array {
+	x, w, b := in[0], in[1], in[2]
+	return []*Array{Tanh(Add(Matmul(x, w), b))}
 }
 
 // grads returns the loss and its lazy gradients with respect to every
-// weight, last block first: the order in which the backward pass produces
-// them (see TestCheckpointMemory).
-func (n deepNet) grads(checkpoint bool) (*Array, []*Array) {
-	block := deepBlock
+// parameter, first layer first.
+func (n mlp) grads(checkpoint bool) (*Array, []*Array) {
+	layer := mlpLayer
 	if checkpoint {
-		block = Checkpoint(deepBlock)
+		layer = Checkpoint(mlpLayer)
 	}
 	argnums := make([]int, len(n.params))
 	for i := range argnums {
 		argnums[i] = i
 	}
-	v, g := ValueAndGrad(func(p ...*Array) *Array {
+	return ValueAndGrad(func(p ...*Array) *Array {
 		h := n.x
-		for i := 0; i < len(p)/4; i++ {
-			h = block(append([]*Array{h}, p[4*i:4*i+4]...))[0]
+		for i := 0; i < len(p); i += 2 {
+			h = layer([]*Array{h, p[i], p[i+1]})[0]
 		}
 		return Mean(Square(h))
 	}, argnums...)(n.params...)
-	slices.Reverse(g)
-	return v, g
 }
 
-// TestCheckpointMemory computes the gradient of a 20-block network with
-// and without checkpointing each block.
+// TestCheckpointMemory computes the gradient of a 20-layer MLP (width 256,
+// batch 1024, float32: 1 MiB per activation) with and without
+// checkpointing each layer, and compares the memory each needs.
 //
 // What it measures. Buffers return to the allocator when the garbage
-// collector finds their arrays unreachable, so the peak seen during an
-// evaluation includes whatever garbage the collector has not reached yet;
-// how much depends on its pacing, not on the graph (here, without a limit,
-// the peak is 90 to 125 MiB with or without checkpointing, most of it
-// garbage awaiting a collection). The test therefore
-// measures two things that do not: the memory the pending backward pass
-// keeps alive once the forward pass is done (after the collector has
-// settled), and whether the whole gradient can be computed under a memory
-// limit, which makes the allocator collect garbage before it fails.
+// collector finds their arrays unreachable, so GetPeakMemory counts, beside
+// the live arrays, the garbage the collector has not reached yet: left to
+// its own pacing (and the allocator's collection every 64 MiB) that is most
+// of the peak here (about 105 MiB without checkpointing and 90 MiB with).
+// The test therefore measures three things:
+//   - the memory the pending backward pass keeps alive once the forward
+//     pass is done, with the collector settled;
+//   - the smallest memory limit under which the whole gradient evaluates
+//     (found by search, to 1 MiB): the limit makes the allocator collect
+//     garbage before it fails, so this is the most memory live at once;
+//   - GetPeakMemory while the collector runs eagerly (SetGCPercent(5) and
+//     no cache, so that every buffer is new heap memory that paces it):
+//     the garbage then adds 5 to 12 MiB to the live memory.
 //
-// What it finds. Without checkpointing the backward pass keeps four arrays
-// per block (the block's input, tanh's input and both factors of the
-// product: 20 x 4 x 512 KiB = 40 MiB); with it, one (the block's input:
-// 10 MiB), and the checkpointed gradient is computed under a limit of half
-// the first figure (it needs about 14 MiB; without checkpointing about
-// 43 MiB). The order in which gradients are evaluated matters: the
-// scheduler orders the graph depth-first from the arrays in the order
-// given, so evaluating the first block's gradient first computes the
-// cotangents of every block before any block's weight gradients, which
-// then keep them (and the recomputed activations) alive; with or without
-// checkpointing the gradient then needs about 53 MiB. Evaluating the last
-// block's gradients first follows the backward pass and frees each block's
-// arrays as it goes.
+// What it finds. Without checkpointing the backward pass keeps two arrays
+// per layer (the layer's input, for the weight's gradient, and tanh's
+// input: 40 MiB); with it, one (the layer's input: 20 MiB). The limits
+// needed are 2 MiB more (42 and 22 MiB) and the peaks about 50 and 31 MiB.
+// The gradients are evaluated first layer first, as ValueAndGrad returns
+// them; Eval starts from the shallowest of the arrays it is given (see
+// scheduleOrder in eval.go), so that order costs nothing.
 func TestCheckpointMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("computes a 20-block gradient three times")
+		t.Skip("computes a 20-layer gradient a dozen times")
 	}
-	net := newDeepNet(20, 512, 256)
-	ClearCache()
-	base := settledActive()
+	net := newMLP(20, 256, 1024)
+	type result struct {
+		kept, peak, need int64
+		grads            [][]float32
+	}
+	measure := func(checkpoint bool) result {
+		var r result
+		// Kept after the forward pass, and the peak with eager collection.
+		ClearCache()
+		oldCache := SetCacheLimit(0)
+		oldGC := debug.SetGCPercent(5)
+		base := settledActive()
+		ResetPeakMemory()
+		v, g := net.grads(checkpoint)
+		err := Eval(v)
+		r.kept = settledActive() - base
+		if err == nil {
+			err = Eval(g...)
+		}
+		r.peak = GetPeakMemory() - base
+		debug.SetGCPercent(oldGC)
+		SetCacheLimit(oldCache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range g {
+			r.grads = append(r.grads, ToSlice[float32](x))
+		}
+		v, g = nil, nil
 
-	// Without checkpointing: what the backward pass keeps after the
-	// forward pass.
-	v, g := net.grads(false)
-	if err := Eval(v); err != nil {
-		t.Fatal(err)
+		// The smallest limit under which the gradient evaluates, to 1 MiB.
+		// It is more than what is kept after the forward pass (the first
+		// cotangent is made while all of that is alive), and usually a few
+		// MiB more: search upwards from there in growing steps, then
+		// bisect. (The peak above is enough: what is live never exceeds it.)
+		fits := func(limit int64) bool {
+			ClearCache()
+			base := settledActive()
+			old := SetMemoryLimit(base + limit)
+			defer SetMemoryLimit(old)
+			v, g := net.grads(checkpoint)
+			err := Eval(append(g, v)...)
+			var oom *core.OutOfMemoryError
+			if err != nil && !errors.As(err, &oom) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		const mib = 1 << 20
+		lo, hi, tried := r.kept, r.peak, false
+		for step := int64(mib); lo+step < hi; step *= 2 {
+			if fits(lo + step) {
+				hi, tried = lo+step, true
+				break
+			}
+			lo += step
+		}
+		for hi-lo > mib {
+			if mid := (lo + hi) / 2; fits(mid) {
+				hi, tried = mid, true
+			} else {
+				lo = mid
+			}
+		}
+		if !tried && !fits(hi) {
+			t.Fatalf("checkpoint %v: the gradient does not evaluate under a limit of its peak, %d bytes", checkpoint, hi)
+		}
+		r.need = hi
+		t.Logf("checkpoint %-5v: kept after the forward pass %6d KiB, needs a limit of %6d KiB, peak %6d KiB",
+			checkpoint, r.kept>>10, r.need>>10, r.peak>>10)
+		return r
 	}
-	plainKept := settledActive() - base
-	if err := Eval(g...); err != nil {
-		t.Fatal(err)
-	}
-	want := make([][]float32, len(g))
-	for i := range g {
-		want[i] = ToSlice[float32](g[i])
-	}
-	v, g = nil, nil
-
-	// With checkpointing.
-	ClearCache()
-	base = settledActive()
-	v, g = net.grads(true)
-	if err := Eval(v); err != nil {
-		t.Fatal(err)
-	}
-	ckKept := settledActive() - base
-	for i := range g { // (which also keeps g alive while the above settles)
-		if !closeSlices(f64(ToSlice[float32](g[i])), f64(want[i]), 1e-6) {
+	plain := measure(false)
+	ck := measure(true)
+	for i := range plain.grads {
+		if !closeSlices(f64(ck.grads[i]), f64(plain.grads[i]), 1e-6) {
 			t.Fatalf("gradient %d differs with checkpointing", i)
 		}
 	}
-	t.Logf("kept for the backward pass: %d KiB without checkpointing, %d KiB with", plainKept>>10, ckKept>>10)
-	if ckKept*3 > plainKept {
-		t.Errorf("checkpointing keeps %d bytes for the backward pass, more than a third of %d", ckKept, plainKept)
+	// Ideally 20 MiB against 40, 22 against 42, and the peaks 20 MiB apart.
+	if ck.kept*5 > plain.kept*3 {
+		t.Errorf("checkpointing keeps %d bytes for the backward pass, more than 3/5 of %d", ck.kept, plain.kept)
 	}
-	v, g = nil, nil
-
-	// The whole gradient under a limit of half what the plain backward pass
-	// keeps: checkpointed it fits, plain it cannot.
-	limit := plainKept / 2
-	run := func(checkpoint bool) (int64, error) {
-		ClearCache()
-		base := settledActive()
-		old := SetMemoryLimit(base + limit)
-		defer SetMemoryLimit(old)
-		ResetPeakMemory()
-		v, g := net.grads(checkpoint)
-		err := Eval(append(g, v)...)
-		return GetPeakMemory() - base, err
+	if ck.need*4 > plain.need*3 {
+		t.Errorf("checkpointing needs a limit of %d bytes, more than 3/4 of %d", ck.need, plain.need)
 	}
-	peak, err := run(true)
-	if err != nil {
-		t.Fatalf("checkpointed gradient under a limit of %d bytes: %v", limit, err)
-	}
-	t.Logf("checkpointed gradient under a limit of %d KiB: peak %d KiB", limit>>10, peak>>10)
-	_, err = run(false)
-	var oom *core.OutOfMemoryError
-	if !errors.As(err, &oom) {
-		t.Fatalf("plain gradient under a limit of %d bytes: got %v, want out of memory", limit, err)
+	if ck.peak*10 > plain.peak*9 {
+		t.Errorf("checkpointing peaks at %d bytes, more than 9/10 of %d", ck.peak, plain.peak)
 	}
 }
 
@@ -167,7 +191,7 @@ func f64(v []float32) []float64 {
 func TestCheckpointGrad(t *testing.T) {
 	// Gradients, second derivatives and vmap through a checkpointed block
 	// match those of the block itself.
-	net := newDeepNet(2, 4, 3)
+	net := newMLP(2, 4, 3)
 	v0, g0 := net.grads(false)
 	v1, g1 := net.grads(true)
 	if Item[float32](v0) != Item[float32](v1) {

@@ -166,3 +166,34 @@ func TestAsyncEvalThenRead(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+func TestEvalShallowestFirst(t *testing.T) {
+	// A chain c1 -> c2 -> c3 with a tap on each link: whatever the order
+	// given, each tap runs as soon as its link exists, so that no link
+	// waits for its tap.
+	var log []string
+	op := func(name string, x *Array) *Array {
+		return newArray(orderPrim{name, &log}, DefaultStream(), []*Array{x}, x.shape, x.dtype)
+	}
+	for _, deepFirst := range []bool{false, true} {
+		log = nil
+		x := NewArray([]float32{1, 2})
+		c1 := op("c1", x)
+		c2 := op("c2", c1)
+		c3 := op("c3", c2)
+		t1, t2, t3 := op("t1", c1), op("t2", c2), op("t3", c3)
+		u, w := op("u", x), op("w", x)
+		roots := []*Array{w, t1, t2, t3, u}
+		if deepFirst {
+			roots = []*Array{t3, t2, w, t1, u}
+		}
+		if err := Eval(roots...); err != nil {
+			t.Fatal(err)
+		}
+		// w and u are as shallow as c1 and keep their order.
+		want := []string{"w", "u", "c1", "t1", "c2", "t2", "c3", "t3"}
+		if !slices.Equal(log, want) {
+			t.Errorf("deep first %v: ran %v, want %v", deepFirst, log, want)
+		}
+	}
+}
