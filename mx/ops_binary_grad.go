@@ -60,18 +60,28 @@ func (p binaryPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []in
 	return []*Array{newArray(p, s, x, shape, out[0].dtype)}, []int{0}
 }
 
+// unitPartial marks a derivative of 1 (Add) or -1 (Subtract's second operand):
+// the rules pass the cotangent or tangent on instead of multiplying by it.
+var unitPartial = &Array{}
+
+// sign returns x, or -x for Subtract's second operand.
+func (p binaryPrim) sign(x *Array, arg int, s Stream) *Array {
+	if p.op == core.Subtract && arg == 1 {
+		return Negative(x, s)
+	}
+	return x
+}
+
 // partials returns the derivative of the output with respect to each input
 // listed in argnums, as arrays that broadcast against the output; nil means
-// the derivative is zero.
+// the derivative is zero, unitPartial that it is 1 (or -1, see sign).
 func (p binaryPrim) partials(s Stream, in, out []*Array, argnums []int) []*Array {
 	a, b, z := in[0], in[1], out[0]
 	d := make([]*Array, len(argnums))
 	for j, arg := range argnums {
 		switch p.op {
-		case core.Add:
-			d[j] = Scalar(1, z.dtype)
-		case core.Subtract:
-			d[j] = Scalar(1-2*arg, z.dtype)
+		case core.Add, core.Subtract:
+			d[j] = unitPartial // handled without a product by VJP and JVP
 		case core.Multiply:
 			d[j] = in[1-arg]
 		case core.Divide:
@@ -133,6 +143,10 @@ func (p binaryPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array
 			g[j] = zerosLike(x, s)
 			continue
 		}
+		if d[j] == unitPartial {
+			g[j] = AsType(unbroadcast(p.sign(cot[0], arg, s), x.shape, s), x.dtype, s)
+			continue
+		}
 		// Complex gradients are conjugated, as the other families' are
 		// (the convention of PyTorch): g = cot * conj(d out / d x).
 		if d[j].dtype.IsComplex() {
@@ -146,11 +160,14 @@ func (p binaryPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array
 func (p binaryPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
 	d := p.partials(s, in, out, argnums)
 	var sum *Array
-	for j := range argnums {
-		if d[j] == nil {
-			continue
+	for j, arg := range argnums {
+		switch d[j] {
+		case nil:
+		case unitPartial:
+			sum = accumulate(sum, p.sign(tan[j], arg, s))
+		default:
+			sum = accumulate(sum, Multiply(tan[j], d[j], s))
 		}
-		sum = accumulate(sum, Multiply(tan[j], d[j], s))
 	}
 	if sum == nil || !out[0].dtype.IsInexact() {
 		return []*Array{zerosLike(out[0], s)}
