@@ -48,26 +48,35 @@ type node struct {
 	mark    uint64 // scheduling epoch, guarded by schedMu
 }
 
-// Shape returns the dimensions of a. The slice must not be changed.
-func (a *Array) Shape() []int { return a.shape }
+// The methods of Array panic with *Error when a is nil.
 
-// Dim returns the size of axis i (negative counts from the end).
-func (a *Array) Dim(i int) int { return a.shape[normAxis("dim", i, len(a.shape))] }
+// Shape returns the dimensions of a. The slice must not be changed.
+func (a *Array) Shape() []int { checkArray("shape", a); return a.shape }
+
+// Dim returns the size of axis i (negative counts from the end). It panics
+// with *Error when i is out of range.
+func (a *Array) Dim(i int) int {
+	checkArray("dim", a)
+	return a.shape[normAxis("dim", i, len(a.shape))]
+}
 
 // Ndim returns the number of dimensions of a.
-func (a *Array) Ndim() int { return len(a.shape) }
+func (a *Array) Ndim() int { checkArray("ndim", a); return len(a.shape) }
 
 // Size returns the number of elements of a.
-func (a *Array) Size() int { return shapeSize(a.shape) }
+func (a *Array) Size() int { checkArray("size", a); return shapeSize(a.shape) }
 
 // Dtype returns the element type of a.
-func (a *Array) Dtype() Dtype { return a.dtype }
+func (a *Array) Dtype() Dtype { checkArray("dtype", a); return a.dtype }
 
 // Nbytes returns the number of bytes of a's elements (Size times the dtype's size).
-func (a *Array) Nbytes() int { return a.Size() * a.dtype.Size() }
+func (a *Array) Nbytes() int { checkArray("nbytes", a); return a.Size() * a.dtype.Size() }
 
 // IsAvailable reports whether a has been evaluated.
-func (a *Array) IsAvailable() bool { return a.status.Load() == statusAvailable }
+func (a *Array) IsAvailable() bool {
+	checkArray("is_available", a)
+	return a.status.Load() == statusAvailable
+}
 
 func shapeSize(shape []int) int {
 	n := 1

@@ -10,6 +10,7 @@ import (
 // int64 and uint64, complex128 through complex64). It panics with *Error if
 // the evaluation fails.
 func ToSlice[T Element](a *Array) []T {
+	checkArray("to_slice", a)
 	dt, ok := dtypeOfGo[T]()
 	if !ok {
 		switch reflect.TypeFor[T]().Kind() {
@@ -52,6 +53,7 @@ func (a *Array) dataPtr() unsafe.Pointer {
 // as in mx.Item[float32](a). It panics with *Error if a does not have
 // exactly one element or evaluation fails.
 func Item[T Element](a *Array) T {
+	checkArray("item", a)
 	if a.Size() != 1 {
 		panic(newError("item", "can only read one element, not an array of shape %s", shapeString(a.shape)))
 	}
@@ -63,6 +65,7 @@ func Item[T Element](a *Array) T {
 // Float16Value or Bfloat16Value. It panics with *Error if a does not have
 // exactly one element or evaluation fails.
 func (a *Array) Item() any {
+	checkArray("item", a)
 	switch a.dtype {
 	case Bool:
 		return Item[bool](a)

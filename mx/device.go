@@ -137,8 +137,12 @@ func SetDefaultStream(s Stream) {
 // WithStream runs f with s as the default stream (and its device as the
 // default device), then restores the previous defaults, like MLX's
 // `with mx.stream(s):`. The defaults are process-wide: goroutines that run
-// ops with no stream while f runs also use s.
+// ops with no stream while f runs also use s. It panics with *Error if s
+// was never made or f is nil.
 func WithStream(s Stream, f func()) {
+	if f == nil {
+		panic(newError("with_stream", "nil function"))
+	}
 	s.state()
 	defaultMu.Lock()
 	oldDevice := defaultDevice

@@ -35,7 +35,12 @@ func newError(op, format string, args ...any) *Error {
 // errors to panics use any op:
 //
 //	err := mx.Catch(func() { c = mx.Add(a, b) })
+//
+// A nil f gives an *Error.
 func Catch(f func()) (err error) {
+	if f == nil {
+		return newError("catch", "nil function")
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			var e *Error

@@ -108,6 +108,7 @@ func (p generatePrim) Eval(s Stream, in, out []*Array) error {
 }
 
 func generateArray(name string, op core.GenOp, p core.GenParams, shape []int, dt Dtype, s Stream) *Array {
+	checkShape(name, shape)
 	return newArray(generatePrim{op: op, p: p, name: name}, s, nil, shape, dt)
 }
 
@@ -210,9 +211,7 @@ func FullLike(a *Array, value any, opts ...Option) *Array {
 
 func fullLike(op string, a *Array, value any, opts []Option) *Array {
 	o := parseOptions(op, optStream|optDtype, opts)
-	if a == nil {
-		panic(newError(op, "nil array"))
-	}
+	checkArray(op, a)
 	dt := creationDtype(op, o, a.dtype)
 	if isWeak(value) {
 		return full(op, a.shape, value, dt, o.stream)

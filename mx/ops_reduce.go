@@ -308,9 +308,7 @@ func Argmin(a *Array, opts ...Option) *Array { return argReduce(core.ReduceArgMi
 
 func argReduce(op core.ReduceOp, a *Array, opts []Option) *Array {
 	name := reduceNames[op][0]
-	if a == nil {
-		panic(newError(name, "nil array"))
-	}
+	checkArray(name, a)
 	noComplex(name, a)
 	o := parseOptions(name, reduceOpts, opts)
 	if o.set&optAxes == 0 {
@@ -342,9 +340,7 @@ func argReduce(op core.ReduceOp, a *Array, opts []Option) *Array {
 // float32). A row holding NaN or +Inf becomes NaN. It panics with *Error for
 // an axis out of range or given twice, and for complex64.
 func Softmax(a *Array, opts ...Option) *Array {
-	if a == nil {
-		panic(newError("softmax", "nil array"))
-	}
+	checkArray("softmax", a)
 	noComplex("softmax", a)
 	o, axes := reduceAxes("softmax", a, optStream|optAxes, opts)
 	a = AsType(a, atLeastFloat(a.dtype), o.stream)
@@ -353,9 +349,7 @@ func Softmax(a *Array, opts ...Option) *Array {
 
 // dtypeOf returns a's dtype, or panics with *Error naming op for a nil array.
 func dtypeOf(op string, a *Array) Dtype {
-	if a == nil {
-		panic(newError(op, "nil array"))
-	}
+	checkArray(op, a)
 	return a.dtype
 }
 

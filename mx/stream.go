@@ -19,6 +19,7 @@ func (s Stream) String() string { return fmt.Sprintf("Stream(%v, %d)", s.Device,
 
 // streamState is a stream's queue and worker.
 type streamState struct {
+	dev   Device
 	mu    sync.Mutex
 	cond  *sync.Cond
 	queue []*node
@@ -42,7 +43,7 @@ func NewStream(d Device) Stream {
 }
 
 func newStream(d Device) Stream {
-	st := &streamState{}
+	st := &streamState{dev: d}
 	st.cond = sync.NewCond(&st.mu)
 	st.idle = sync.NewCond(&st.mu)
 	streamsMu.Lock()
@@ -54,12 +55,21 @@ func newStream(d Device) Stream {
 }
 
 func (s Stream) state() *streamState {
+	st, err := s.lookup()
+	if err != nil {
+		panic(&Error{Op: "stream", Msg: err.Error(), Err: err})
+	}
+	return st
+}
+
+// lookup returns the state of s, or an error if s was never made.
+func (s Stream) lookup() (*streamState, error) {
 	streamsMu.RLock()
 	defer streamsMu.RUnlock()
-	if s.Index < 0 || s.Index >= len(streams) {
-		panic(newError("stream", "%v was never made (use NewStream)", s))
+	if s.Index < 0 || s.Index >= len(streams) || streams[s.Index].dev != s.Device {
+		return nil, fmt.Errorf("%v was never made (use NewStream)", s)
 	}
-	return streams[s.Index]
+	return streams[s.Index], nil
 }
 
 // enqueue appends nodes to the stream's queue.

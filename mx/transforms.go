@@ -84,15 +84,20 @@ func tracedCopies(sc *traceScope, arrays []*Array) []*Array {
 // times the derivative of that output (one cotangent per output, of the
 // output's shape). Inputs that no output depends on get zeros.
 func VJP(f func([]*Array) []*Array, primals, cotangents []*Array) (outputs, vjps []*Array) {
+	if f == nil {
+		panic(newError("vjp", "nil function"))
+	}
 	return vjpWith(f, primals, func([]*Array) []*Array { return cotangents })
 }
 
 // vjpWith is VJP with the cotangents made from the outputs once they are known.
 func vjpWith(f func([]*Array) []*Array, primals []*Array, makeCot func([]*Array) []*Array) (outputs, vjps []*Array) {
+	checkEach("vjp", "primal", primals)
 	sc := newScope("vjp", primals)
 	defer sc.end()
 	tr := tracedCopies(sc, primals)
 	outputs = f(tr)
+	checkEach("vjp", "output", outputs)
 	cotangents := makeCot(outputs)
 	if len(cotangents) != len(outputs) {
 		panic(newError("vjp", "got %d cotangents for %d outputs", len(cotangents), len(outputs)))
@@ -178,6 +183,10 @@ func zerosLike(a *Array, s Stream) *Array {
 // JVP computes the Jacobian-vector product of f at primals along tangents
 // (one per primal, of its shape): it returns f's outputs and their tangents.
 func JVP(f func([]*Array) []*Array, primals, tangents []*Array) (outputs, jvps []*Array) {
+	if f == nil {
+		panic(newError("jvp", "nil function"))
+	}
+	checkEach("jvp", "primal", primals)
 	if len(tangents) != len(primals) {
 		panic(newError("jvp", "got %d tangents for %d primals", len(tangents), len(primals)))
 	}
@@ -190,6 +199,7 @@ func JVP(f func([]*Array) []*Array, primals, tangents []*Array) (outputs, jvps [
 	defer sc.end()
 	tr := tracedCopies(sc, primals)
 	outputs = f(tr)
+	checkEach("jvp", "output", outputs)
 	g := traceGraph(tr, outputs)
 	tan := map[*Array]*Array{}
 	for i, t := range tr {
