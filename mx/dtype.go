@@ -155,4 +155,9 @@ func PromoteTypes(a, b Dtype) Dtype {
 
 // CanCast reports whether a value of type from converts to type to without
 // loss under MLX's promotion rules (to is what from and to promote to).
-func CanCast(from, to Dtype) bool { return PromoteTypes(from, to) == to }
+func CanCast(from, to Dtype) bool {
+	if !from.valid() || !to.valid() {
+		panic(newError("can_cast", "invalid dtypes %v and %v", from, to))
+	}
+	return promotion[from][to] == to
+}

@@ -435,8 +435,8 @@ func (p reducePrim) weights(s Stream, x, out *Array) *Array {
 	case core.ReduceMax, core.ReduceMin:
 		return equalMask(x, p.kept(out, x, s), p.axes, s)
 	case core.ReduceMedian:
-		if len(p.axes) == 0 {
-			return nil
+		if len(p.axes) == 0 || x.Size() == 0 {
+			return nil // no middle values to pick (Max would refuse an empty axis)
 		}
 		// The middle values: the largest element not above the median and
 		// the smallest not below it (the same one for an odd count).

@@ -109,6 +109,7 @@ func Tile(a *Array, reps []int, opts ...Option) *Array {
 		final = append(final, mulSize(op, n, r))
 	}
 	checkShape(op, final)
+	checkShape(op, broad) // larger than final when a is empty
 	x := reshape(a, expand, o.stream)
 	x = BroadcastTo(x, broad, o.stream)
 	return reshape(x, final, o.stream)
@@ -130,9 +131,10 @@ func Repeat(a *Array, repeats int, opts ...Option) *Array {
 	// merge the two: one copy, a strided input included.
 	if o.set&optAxes == 0 {
 		final := []int{mulSize(op, a.Size(), repeats)}
-		checkShape(op, final)
+		broad := append(slicesClone(a.shape), repeats)
+		checkShape(op, broad) // larger than final when a is empty
 		x := expandDims(a, []int{a.Ndim()}, o.stream)
-		x = BroadcastTo(x, append(slicesClone(a.shape), repeats), o.stream)
+		x = BroadcastTo(x, broad, o.stream)
 		return reshape(x, final, o.stream)
 	}
 	ax := normAxis(op, singleAxis(op, o, 0), a.Ndim())
@@ -141,9 +143,10 @@ func Repeat(a *Array, repeats int, opts ...Option) *Array {
 	}
 	final := slicesClone(a.shape)
 	final[ax] = mulSize(op, final[ax], repeats)
-	checkShape(op, final)
+	broad := slices.Insert(slicesClone(a.shape), ax+1, repeats)
+	checkShape(op, broad) // larger than final when a is empty
 	x := expandDims(a, []int{ax + 1}, o.stream)
-	x = BroadcastTo(x, slices.Insert(slicesClone(a.shape), ax+1, repeats), o.stream)
+	x = BroadcastTo(x, broad, o.stream)
 	return reshape(x, final, o.stream)
 }
 

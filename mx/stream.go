@@ -54,10 +54,14 @@ func newStream(d Device) Stream {
 	return s
 }
 
-func (s Stream) state() *streamState {
+func (s Stream) state() *streamState { return s.stateFor("stream") }
+
+// stateFor returns the state of s, and panics with *Error naming op if s
+// was never made.
+func (s Stream) stateFor(op string) *streamState {
 	st, err := s.lookup()
 	if err != nil {
-		panic(&Error{Op: "stream", Msg: err.Error(), Err: err})
+		panic(&Error{Op: op, Msg: err.Error(), Err: err})
 	}
 	return st
 }
@@ -102,7 +106,8 @@ func (st *streamState) work(s Stream) {
 }
 
 // Synchronize waits until every op queued on the streams so far has run: all
-// streams when none are named.
+// streams when none are named. It panics with *Error on a stream that was
+// never made.
 func Synchronize(ss ...Stream) {
 	if len(ss) == 0 {
 		streamsMu.RLock()
@@ -114,7 +119,7 @@ func Synchronize(ss ...Stream) {
 		return
 	}
 	for _, s := range ss {
-		s.state().drain()
+		s.stateFor("synchronize").drain()
 	}
 }
 
