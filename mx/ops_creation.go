@@ -441,7 +441,7 @@ func Blackman(m int, opts ...Option) *Array { return window("blackman", core.Bla
 // swapped, (s2, s1, s3, …). With sparse true the results are not
 // broadcast: result i keeps size one on every dimension but its own. The
 // results are views of the inputs. It panics with *Error for another
-// indexing or a nil array.
+// indexing, a nil array, or (unless sparse) a grid too large to count.
 func Meshgrid(arrays []*Array, sparse bool, indexing string, opts ...Option) []*Array {
 	o := parseOptions("meshgrid", optStream, opts)
 	switch indexing {
@@ -453,10 +453,15 @@ func Meshgrid(arrays []*Array, sparse bool, indexing string, opts ...Option) []*
 	}
 	n := len(arrays)
 	out := make([]*Array, n)
+	grid := make([]int, n) // the shape of the results
 	for i, a := range arrays {
-		if a == nil {
-			panic(newError("meshgrid", "nil array"))
-		}
+		checkArray("meshgrid", a)
+		grid[i] = a.Size()
+	}
+	if !sparse {
+		checkShape("meshgrid", grid)
+	}
+	for i, a := range arrays {
 		shape := make([]int, n)
 		for d := range shape {
 			shape[d] = 1

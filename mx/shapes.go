@@ -65,6 +65,7 @@ func broadcastShapes(op string, shapes ...[]int) []int {
 			}
 		}
 	}
+	checkShape(op, out) // (n, 1) and (1, n) make n*n
 	return out
 }
 
