@@ -30,9 +30,11 @@ type Array struct {
 	offset  int
 }
 
-// Evaluation states of an Array.
+// Evaluation states of an Array. The zero Array (new(mx.Array)) is unmade:
+// ops refuse it.
 const (
-	statusPending   int32 = iota // has a node, not scheduled
+	statusUnmade    int32 = iota // not made by an op
+	statusPending                // has a node, not scheduled
 	statusScheduled              // queued on a stream
 	statusAvailable              // has data
 	statusFailed                 // evaluation failed: err says why
@@ -143,6 +145,7 @@ func newNode(prim Primitive, s Stream, inputs []*Array, shapes [][]int, dtypes [
 	copy(n.inputs, inputs)
 	for i, o := range n.outputs {
 		o.shape, o.dtype, o.n, o.trace = shapes[i], dtypes[i], n, trace
+		o.status.Store(statusPending)
 	}
 	return n.outputs
 }

@@ -372,9 +372,7 @@ func (w weak) arrayConvert(dt Dtype) *Array {
 func asArray(op string, v any) *Array {
 	switch x := v.(type) {
 	case *Array:
-		if x == nil {
-			panic(newError(op, "nil array"))
-		}
+		checkArray(op, x)
 		return x
 	case []float32:
 		return NewArray(x)

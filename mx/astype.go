@@ -61,7 +61,7 @@ func (contiguousPrim) Eval(s Stream, in, out []*Array) error {
 // convertNow converts an available array to dt at once, on the host.
 func convertNow(a *Array, dt Dtype) *Array {
 	out := &Array{shape: a.shape, dtype: dt}
-	buf, err := core.Host.Alloc(out.Nbytes())
+	buf, err := core.Host.Alloc(shapeSize(a.shape) * dt.Size())
 	if err != nil {
 		panic(&Error{Op: "astype", Msg: err.Error(), Err: err})
 	}

@@ -48,6 +48,7 @@ func Eval(arrays ...*Array) error {
 func AsyncEval(arrays ...*Array) {
 	for _, a := range arrays {
 		if a != nil {
+			checkArray("eval", a)
 			if err := a.traceError("eval"); err != nil {
 				panic(err)
 			}

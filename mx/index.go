@@ -192,9 +192,7 @@ func Index(a *Array, indices ...any) *Array {
 		case Span:
 			consumed++
 		case *Array:
-			if x == nil {
-				panic(newError("index", "nil index entry"))
-			}
+			checkArray("index", x)
 			// Advanced indexing (integer and boolean arrays) goes here.
 			panic(newError("index", "indexing with arrays (here one of shape %s) is not implemented yet",
 				shapeString(x.Shape())))

@@ -270,7 +270,8 @@ func padValue(op string, v any, dt Dtype) *Array {
 	case nil:
 		return weakScalar(op, 0).array(dt)
 	case *Array:
-		if x == nil || x.Size() != 1 {
+		checkArray(op, x)
+		if x.Size() != 1 {
 			panic(newError(op, "the constant must be a number or a one-element array"))
 		}
 		return x

@@ -195,7 +195,7 @@ var robustOpNames = map[string]string{
 	"IsNaN": "isnan", "IsNegInf": "isneginf", "IsPosInf": "isposinf", "AsType": "astype",
 	"Atleast1d": "atleast_1d", "Atleast2d": "atleast_2d", "Atleast3d": "atleast_3d",
 	"MoveAxis": "moveaxis", "SwapAxes": "swapaxes", "Conj": "conjugate", "NewArray": "array",
-	"DefaultStreamFor": "default_stream", "ParseOptions": "op", "Dtype.Size": "size", "ToFP8": "to_fp8", "FromFP8": "from_fp8",
+	"DefaultStreamFor": "default_stream", "ParseOptions": "op", "AsyncEval": "eval", "Dtype.Size": "size", "ToFP8": "to_fp8", "FromFP8": "from_fp8",
 	// The calls of these run functions of the test, whose errors name their own ops.
 	"VJP": "", "JVP": "", "Vmap": "", "Grad": "", "ValueAndGrad": "",
 }
@@ -306,14 +306,25 @@ func robustArrays(all bool) []named[*Array] {
 		{"i32(5)", Arange(5)},
 		{"u32 key", NewArray([]uint32{0, 42})},
 		{"failed(2,3)", failedArray()},
+		{"zero Array", new(Array)},
 	}
 	if all {
+		big := Reshape(Arange(33*1031, Float32), []int{33, 1031})
+		out = append(out,
+			named[*Array]{"f32(4,2) windows", AsStrided(f, []int{4, 2}, []int{1, 1}, 0)},
+			named[*Array]{"f32(2,3)[::-1, ::2]", Index(f, Colon.Step(-1), Colon.Step(2))},
+			named[*Array]{"f32(2,3) broadcast from (3,)", BroadcastTo(Index(f, 0), []int{2, 3})},
+			named[*Array]{"f32(33,1031)", big},
+			named[*Array]{"f32(1031,33)^T", Transpose(big)},
+			named[*Array]{"i8[-128,-1,0,127]", NewArray([]int8{-128, -1, 0, 127})},
+			named[*Array]{"u8[0,255]", NewArray([]uint8{0, 255})},
+		)
 		for _, dt := range robustDtypes {
 			out = append(out, named[*Array]{dt.String() + "(2,3)", AsType(f, dt)})
 		}
 	}
 	for _, a := range out {
-		if a.v != nil && a.v.n != nil && a.name != "failed(2,3)" {
+		if a.v != nil && a.v.n != nil && a.name != "failed(2,3)" && a.name != "zero Array" {
 			Eval(a.v)
 		}
 	}

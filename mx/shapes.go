@@ -151,11 +151,15 @@ func mulSize(op string, a, b int) int {
 	return int(lo)
 }
 
-// checkArray panics with *Error naming op if a is nil. Every op checks its
-// array arguments with it (or checkArrays) before it looks at them.
+// checkArray panics with *Error naming op if a is nil or a zero Array that
+// no op made. Every op checks its array arguments with it (or checkArrays)
+// before it looks at them.
 func checkArray(op string, a *Array) {
 	if a == nil {
 		panic(newError(op, "nil array"))
+	}
+	if a.status.Load() == statusUnmade {
+		panic(newError(op, "the zero Array holds nothing: make arrays with NewArray or an op"))
 	}
 }
 
@@ -178,6 +182,7 @@ func checkEach(op, what string, arrays []*Array) {
 			}
 			panic(newError(op, "%s %d is a nil array", what, i))
 		}
+		checkArray(op, a)
 	}
 }
 
