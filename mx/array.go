@@ -11,6 +11,8 @@ import (
 // a new *Array at once, with its shape and dtype known, and records how to
 // compute it; the values are computed by Eval, or implicitly when they are
 // read (Item, ToSlice, printing). Arrays may be shared between goroutines.
+// Arrays are made by NewArray, Scalar and the ops; the zero Array holds
+// nothing, and ops and methods given it (or a nil *Array) panic with *Error.
 type Array struct {
 	shape []int
 	dtype Dtype
@@ -49,8 +51,6 @@ type node struct {
 	stream  Stream
 	mark    uint64 // scheduling epoch, guarded by schedMu
 }
-
-// The methods of Array panic with *Error when a is nil.
 
 // Shape returns the dimensions of a. The slice must not be changed.
 func (a *Array) Shape() []int { checkArray("shape", a); return a.shape }

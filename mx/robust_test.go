@@ -318,6 +318,8 @@ func robustArrays(all bool) []named[*Array] {
 			named[*Array]{"f32(1031,33)^T", Transpose(big)},
 			named[*Array]{"i8[-128,-1,0,127]", NewArray([]int8{-128, -1, 0, 127})},
 			named[*Array]{"u8[0,255]", NewArray([]uint8{0, 255})},
+			named[*Array]{"f32 of 1000 axes", Reshape(f, append(make1s(998), 2, 3))},
+			named[*Array]{"f32 (2,)*16 permuted", PermuteDims(Reshape(Arange(1<<16, Float32), make2s(16)), Axes(perm16()...))},
 		)
 		for _, dt := range robustDtypes {
 			out = append(out, named[*Array]{dt.String() + "(2,3)", AsType(f, dt)})
@@ -329,6 +331,31 @@ func robustArrays(all bool) []named[*Array] {
 		}
 	}
 	return out
+}
+
+func make1s(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = 1
+	}
+	return s
+}
+
+func make2s(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = 2
+	}
+	return s
+}
+
+// perm16 is a permutation of 16 axes that leaves no two in order.
+func perm16() []int {
+	p := make([]int, 16)
+	for i := range p {
+		p[i] = (i*7 + 3) % 16
+	}
+	return p
 }
 
 // robustOptions returns hostile options.

@@ -82,7 +82,9 @@ func tracedCopies(sc *traceScope, arrays []*Array) []*Array {
 // VJP computes the vector-Jacobian product of f at primals: it returns f's
 // outputs and, for each primal, the sum over outputs of the cotangent
 // times the derivative of that output (one cotangent per output, of the
-// output's shape). Inputs that no output depends on get zeros.
+// output's shape). Inputs that no output depends on get zeros. It panics
+// with *Error for a nil f, a nil array among primals or f's outputs, and
+// cotangents that do not match the outputs.
 func VJP(f func([]*Array) []*Array, primals, cotangents []*Array) (outputs, vjps []*Array) {
 	if f == nil {
 		panic(newError("vjp", "nil function"))
@@ -182,6 +184,8 @@ func zerosLike(a *Array, s Stream) *Array {
 
 // JVP computes the Jacobian-vector product of f at primals along tangents
 // (one per primal, of its shape): it returns f's outputs and their tangents.
+// It panics with *Error for a nil f, a nil array among primals or f's
+// outputs, and tangents that do not match the primals.
 func JVP(f func([]*Array) []*Array, primals, tangents []*Array) (outputs, jvps []*Array) {
 	if f == nil {
 		panic(newError("jvp", "nil function"))

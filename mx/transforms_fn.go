@@ -63,6 +63,9 @@ func fromCanonical[F Func](h func(args []*Array, opts []Option) *Array) F {
 //	dx := mx.Grad(loss, 1)(w, x, y)  // d loss / d x
 //
 // For several arguments at once, or the value as well, use ValueAndGrad.
+// It panics with *Error for a nil f; the function it returns panics with
+// *Error for a wrong number of arguments, a nil array, an argnum out of
+// range, or a result of f that is not one element.
 func Grad[F Func](f F, argnum ...int) F {
 	if len(argnum) > 1 {
 		panic(newError("grad", "Grad takes one argnum; use ValueAndGrad for several"))
@@ -83,6 +86,8 @@ func Grad[F Func](f F, argnum ...int) F {
 // in the order of argnums:
 //
 //	loss, grads := mx.ValueAndGrad(lossFn, 0, 1)(w, x, y)
+//
+// It panics as Grad does, and on an argnum given twice.
 func ValueAndGrad[F Func](f F, argnums ...int) func(args ...*Array) (*Array, []*Array) {
 	if len(argnums) == 0 {
 		argnums = []int{0}

@@ -11,6 +11,9 @@ const NoAxis = math.MinInt32
 // one axis per input (negative counts from the end; NoAxis: not mapped);
 // outAxes has one per output (where the batch axis goes). nil inAxes or
 // outAxes mean axis 0 for all. Mapped inputs must agree on the batch size.
+// It panics with *Error for a nil f; the function it returns panics with
+// *Error for nil inputs or outputs, axes out of range, batch sizes that
+// differ, or no mapped input.
 func Vmap(f func([]*Array) []*Array, inAxes, outAxes []int) func([]*Array) []*Array {
 	if f == nil {
 		panic(newError("vmap", "nil function"))
