@@ -11,6 +11,9 @@ import (
 // the evaluation fails.
 func ToSlice[T Element](a *Array) []T {
 	checkArray("to_slice", a)
+	if err := a.traceError("to_slice"); err != nil {
+		panic(err)
+	}
 	dt, ok := dtypeOfGo[T]()
 	if !ok {
 		switch reflect.TypeFor[T]().Kind() {
@@ -54,6 +57,9 @@ func (a *Array) dataPtr() unsafe.Pointer {
 // exactly one element or evaluation fails.
 func Item[T Element](a *Array) T {
 	checkArray("item", a)
+	if err := a.traceError("item"); err != nil {
+		panic(err)
+	}
 	if a.Size() != 1 {
 		panic(newError("item", "can only read one element, not an array of shape %s", shapeString(a.shape)))
 	}

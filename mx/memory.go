@@ -4,9 +4,12 @@ import "github.com/mlxgo/mlxgo/internal/core"
 
 // Memory is counted in bytes of array data, rounded up to the allocator's
 // size classes. A buffer is active while an array holds it; it returns to
-// the cache when the last array holding it is garbage collected (arrays in
-// the middle of a graph are released as soon as evaluation no longer needs
-// them). The limits apply to the CPU's memory; GPU devices keep their own.
+// the cache when the last array holding it has been found unreachable by
+// Go's garbage collector. Evaluation drops the graph above the arrays it
+// computes, so intermediate arrays nobody holds become unreachable; the
+// allocator starts a collection after every 64 MiB it hands out, which
+// bounds how much unreachable memory can wait to be returned. The limits
+// apply to the CPU's memory; GPU devices keep their own.
 
 // GetActiveMemory returns the bytes held by live arrays.
 func GetActiveMemory() int64 { a, _, _ := core.Host.Stats(); return a }

@@ -133,6 +133,11 @@ func (p binaryPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array
 			g[j] = zerosLike(x, s)
 			continue
 		}
+		// Complex gradients are conjugated, as the other families' are
+		// (the convention of PyTorch): g = cot * conj(d out / d x).
+		if d[j].dtype.IsComplex() {
+			d[j] = Conjugate(d[j], s)
+		}
 		g[j] = AsType(unbroadcast(Multiply(cot[0], d[j], s), x.shape, s), x.dtype, s)
 	}
 	return g

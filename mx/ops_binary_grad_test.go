@@ -1,6 +1,10 @@
 package mx
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
 
 func init() {
 	r := rand.New(rand.NewPCG(7, 8))
@@ -64,4 +68,29 @@ func init() {
 		}, in: []*Array{randArray(r, 0.6, 2, 2, 3), randArray(r, 0.6, 2, 3)}},
 		gradCase{name: "clip", f: func(in []*Array) *Array { return Clip(in[0], -1, 1) }, in: []*Array{x}},
 	)
+}
+
+func TestBinaryComplexGrad(t *testing.T) {
+	// f(a, b) = real(sum(conj(c) * a * b)) has gradient conj(c * b) with
+	// respect to a in the conjugate convention: check it against finite
+	// differences of the real and imaginary parts.
+	a := NewArray([]complex64{1 + 2i, -0.5 + 1i})
+	b := NewArray([]complex64{0.3 - 1i, 2 + 0.5i})
+	c := NewArray([]complex64{1 - 1i, 0.5 + 2i})
+	f := func(x *Array) *Array { return Real(Sum(Multiply(Multiply(Conjugate(c), x), b))) }
+	g := ToSlice[complex64](Grad(f)(a))
+	av := ToSlice[complex64](a)
+	const h = 1e-3
+	for i := range av {
+		at := func(d complex64) float32 {
+			v := append([]complex64(nil), av...)
+			v[i] += d
+			return Item[float32](f(NewArray(v)))
+		}
+		re := (at(h) - at(-h)) / (2 * h)
+		im := (at(h*1i) - at(-h*1i)) / (2 * h)
+		if math.Abs(float64(real(g[i])-re)) > 1e-2 || math.Abs(float64(imag(g[i])-im)) > 1e-2 {
+			t.Errorf("element %d: grad %v, finite differences %v%+vi", i, g[i], re, im)
+		}
+	}
 }

@@ -300,7 +300,9 @@ func flatBoxes(shape []int, lo, hi int, emit func(start, shape []int, flat int))
 }
 
 // diagPrim builds the matrix with its 1-D input on the k-th diagonal; its
-// second input is a zero of the output's type.
+// second input is a zero of the output's type. Leading axes of the input
+// (from a vmap) are batch axes: each row along the last axis gives one
+// matrix of the output.
 type diagPrim struct{ k int }
 
 func (diagPrim) Name() string { return "Diag" }
@@ -314,18 +316,21 @@ func (p diagPrim) Eval(s Stream, in, out []*Array) error {
 		return err
 	}
 	dst := out[0].view()
+	nd := len(dst.Shape)
 	zero := in[1].view()
-	zero.Shape, zero.Strides = dst.Shape, []int{0, 0}
+	zero.Shape, zero.Strides = dst.Shape, make([]int, nd)
 	if err := k.Copy(zero, dst); err != nil {
 		return err
 	}
-	n := dst.Shape[0]
+	n := dst.Shape[nd-1]
 	if p.k >= 0 {
 		dst.Offset += p.k
 	} else {
 		dst.Offset += -p.k * n
 	}
-	dst.Shape, dst.Strides = in[0].shape, []int{n + 1}
+	strides := slicesClone(dst.Strides[:nd-1])
+	strides[nd-2] = n + 1
+	dst.Shape, dst.Strides = in[0].shape, strides
 	return k.Copy(in[0].view(), dst)
 }
 
@@ -359,4 +364,358 @@ func (p trianglePrim) opName() string {
 		return "triu"
 	}
 	return "tril"
+}
+
+// Transform rules. The ops of this family are linear: a JVP applies the
+// op to the tangents, a VJP applies its transpose to the cotangent (which
+// gathers the elements of the output back to the input elements they were
+// copied from, adding those copied more than once), and a Vmap applies the
+// op with the batch axis kept out of the way.
+
+// batchSize returns the size of the batch axis of the batched inputs.
+func batchSize(in []*Array, axes []int) int {
+	for i, ax := range axes {
+		if ax >= 0 {
+			return in[i].shape[ax]
+		}
+	}
+	return 1
+}
+
+// batchFront returns x with its batch axis ax moved to the front, or,
+// when x is not batched (ax < 0), broadcast along a new front axis of
+// size b.
+func batchFront(s Stream, x *Array, ax, b int) *Array {
+	switch {
+	case ax < 0:
+		return BroadcastTo(ExpandDims(x, 0, s), append([]int{b}, x.shape...), s)
+	case ax > 0:
+		return MoveAxis(x, ax, 0, s)
+	}
+	return x
+}
+
+// insertAt returns a copy of xs with v inserted at position i.
+func insertAt(xs []int, i, v int) []int {
+	out := make([]int, 0, len(xs)+1)
+	out = append(out, xs[:i]...)
+	out = append(out, v)
+	return append(out, xs[i:]...)
+}
+
+// VJP splits the cotangent into the inputs' parts.
+func (p concatenatePrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	starts := make([]int, 0, len(in)-1)
+	at := 0
+	for _, a := range in[:len(in)-1] {
+		at += a.shape[p.axis]
+		starts = append(starts, at)
+	}
+	parts := Split(cot[0], starts, Axis(p.axis), s)
+	res := make([]*Array, len(argnums))
+	for j, i := range argnums {
+		res[j] = AsType(parts[i], in[i].dtype, s)
+	}
+	return res
+}
+
+// JVP joins the tangents, with zeros for the inputs that have none.
+func (p concatenatePrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	ts := make([]*Array, len(in))
+	for i, a := range in {
+		ts[i] = zerosLike(a, s)
+	}
+	for j, i := range argnums {
+		ts[i] = tan[j]
+	}
+	return []*Array{newArray(p, s, ts, out[0].shape, out[0].dtype)}
+}
+
+// Vmap joins the inputs with their batch axes in front, those that are not
+// batched broadcast along it.
+func (p concatenatePrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	b := batchSize(in, axes)
+	xs := make([]*Array, len(in))
+	for i, x := range in {
+		xs[i] = batchFront(s, x, axes[i], b)
+	}
+	q := concatenatePrim{axis: p.axis + 1}
+	return []*Array{newArray(q, s, xs, insertAt(out[0].shape, 0, b), out[0].dtype)}, []int{0}
+}
+
+// VJP gives the input the cotangent of the elements copied from it (and
+// the constant, in the constant mode, that of the border).
+func (p padPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	res := make([]*Array, len(argnums))
+	for j, i := range argnums {
+		if i == 0 {
+			res[j] = AsType(p.inputCotangent(s, cot[0], in[0].shape), in[0].dtype, s)
+		} else {
+			res[j] = p.valueCotangent(s, cot[0], in[0].shape, in[1])
+		}
+	}
+	return res
+}
+
+// inputCotangent returns the cotangent of the padded array: its part of
+// c in the constant mode; in the others, every element of c added to the
+// input element it copies, one axis at a time (the modes pad each axis in
+// turn, so their transposes fold each axis in turn).
+func (p padPrim) inputCotangent(s Stream, c *Array, shape []int) *Array {
+	if p.mode == padConstant {
+		idx := make([]any, 0, len(shape)+1)
+		for d, n := range shape {
+			idx = append(idx, S(p.lo[d], p.lo[d]+n))
+		}
+		return Index(c, append(idx, s)...)
+	}
+	for d, n := range shape {
+		c = p.foldAxis(s, c, d, n)
+	}
+	return c
+}
+
+// foldAxis folds the pads along axis d of c, of length lo+n+hi along it,
+// back onto the n elements they copy.
+func (p padPrim) foldAxis(s Stream, c *Array, d, n int) *Array {
+	lo, hi := p.lo[d], p.hi[d]
+	if lo+hi == 0 {
+		return c
+	}
+	mode := p.mode
+	if mode == padReflect && n == 1 {
+		mode = padEdge
+	}
+	if mode == padEdge {
+		// The pads repeat the first and the last element.
+		g := axisRange(c, d, lo, lo+n, s)
+		if lo > 0 {
+			e := Sum(axisRange(c, d, 0, lo, s), Axis(d), KeepDims, s)
+			g = Add(g, padAxis(e, d, 0, n-1, s), s)
+		}
+		if hi > 0 {
+			e := Sum(axisRange(c, d, lo+n, lo+n+hi, s), Axis(d), KeepDims, s)
+			g = Add(g, padAxis(e, d, n-1, 0, s), s)
+		}
+		return g
+	}
+	// Reflect and symmetric pads are periodic: position p (counted from
+	// the first input element) copies element m = p mod period when
+	// m < n, else the mirror image of m. c is extended with zeros to
+	// whole periods on both sides of the input, and the periods summed;
+	// then the second half of the period is folded onto the first.
+	period := 2 * (n - 1)
+	if mode == padSymmetric {
+		period = 2 * n
+	}
+	before := (lo + period - 1) / period * period
+	after := (n + hi + period - 1) / period * period
+	c = padAxis(c, d, before-lo, after-n-hi, s)
+	if k := (before + after) / period; k > 1 {
+		shape := slicesClone(c.shape)
+		shape = append(append(shape[:d:d], k, period), c.shape[d+1:]...)
+		c = Sum(Reshape(c, shape, s), Axis(d), s)
+	}
+	head := axisRange(c, d, 0, n, s)
+	if period == n {
+		return head // reflect with n = 2: no element is mirrored twice
+	}
+	tail := Flip(axisRange(c, d, n, period, s), Axis(d), s)
+	if mode == padReflect {
+		// Positions n ... 2n-3 mirror to n-2 ... 1.
+		tail = padAxis(tail, d, 1, 1, s)
+	}
+	return Add(head, tail, s)
+}
+
+// axisRange returns the elements [start, stop) of a along axis d.
+func axisRange(a *Array, d, start, stop int, s Stream) *Array {
+	idx := make([]any, d, d+3)
+	for i := range idx {
+		idx[i] = Colon
+	}
+	return Index(a, append(idx, S(start, stop), Ellipsis, s)...)
+}
+
+// padAxis pads a with zeros along axis d.
+func padAxis(a *Array, d, lo, hi int, s Stream) *Array {
+	w := make([][2]int, a.Ndim())
+	w[d] = [2]int{lo, hi}
+	return Pad(a, w, s)
+}
+
+// valueCotangent returns the cotangent of Pad's constant: the sum of c
+// over the border, taken as 2*ndim disjoint boxes (those of Eval).
+func (p padPrim) valueCotangent(s Stream, c *Array, shape []int, value *Array) *Array {
+	nd := len(shape)
+	var sum *Array
+	for d := range nd {
+		for _, r := range [][2]int{{0, p.lo[d]}, {p.lo[d] + shape[d], c.shape[d]}} {
+			if r[0] == r[1] {
+				continue
+			}
+			idx := make([]any, 0, nd+1)
+			for e := range nd {
+				switch {
+				case e < d:
+					idx = append(idx, S(p.lo[e], p.lo[e]+shape[e]))
+				case e == d:
+					idx = append(idx, S(r[0], r[1]))
+				default:
+					idx = append(idx, Colon)
+				}
+			}
+			box := Sum(Index(c, append(idx, s)...), s)
+			if sum == nil {
+				sum = box
+			} else {
+				sum = Add(sum, box, s)
+			}
+		}
+	}
+	if sum == nil {
+		return zerosLike(value, s)
+	}
+	return AsType(Reshape(sum, value.shape, s), value.dtype, s)
+}
+
+// JVP pads the tangent of the array with the tangent of the constant.
+func (p padPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	ts := []*Array{zerosLike(in[0], s)}
+	if len(in) > 1 {
+		ts = append(ts, weakScalar("pad", 0).array(in[0].dtype))
+	}
+	for j, i := range argnums {
+		ts[i] = tan[j]
+	}
+	return []*Array{newArray(p, s, ts, out[0].shape, out[0].dtype)}
+}
+
+// Vmap pads the batched array with no pad along the batch axis. A batched
+// constant (one per element of the batch) is broadcast along each padded
+// axis in turn and joined to the array.
+func (p padPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, ax := in[0], axes[0]
+	if len(in) == 1 || axes[1] < 0 {
+		q := padPrim{lo: insertAt(p.lo, ax, 0), hi: insertAt(p.hi, ax, 0), mode: p.mode}
+		shape := insertAt(out[0].shape, ax, x.shape[ax])
+		return []*Array{newArray(q, s, append([]*Array{x}, in[1:]...), shape, out[0].dtype)}, []int{ax}
+	}
+	b := in[1].Size()
+	cur := batchFront(s, x, ax, b)
+	ones := make([]int, cur.Ndim())
+	for i := range ones {
+		ones[i] = 1
+	}
+	ones[0] = b
+	v := Reshape(AsType(in[1], out[0].dtype, s), ones, s)
+	for d := range p.lo {
+		var parts []*Array
+		for i, w := range []int{p.lo[d], -1, p.hi[d]} {
+			switch {
+			case i == 1:
+				parts = append(parts, cur)
+			case w > 0:
+				sh := slicesClone(cur.shape)
+				sh[d+1] = w
+				parts = append(parts, BroadcastTo(v, sh, s))
+			}
+		}
+		cur = Concatenate(parts, Axis(d+1), s)
+	}
+	return []*Array{cur}, []int{0}
+}
+
+// inverse returns the roll that undoes p on an array of shape.
+func (p rollPrim) inverse(shape []int) rollPrim {
+	if p.flat >= 0 {
+		return rollPrim{flat: reduceShift(-p.flat, shapeSize(shape))}
+	}
+	q := rollPrim{shifts: make([]int, len(p.shifts)), flat: -1}
+	for d, sh := range p.shifts {
+		q.shifts[d] = reduceShift(-sh, shape[d])
+	}
+	return q
+}
+
+// VJP rolls the cotangent back.
+func (p rollPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	c := cot[0]
+	return []*Array{newArray(p.inverse(c.shape), s, []*Array{c}, c.shape, c.dtype)}
+}
+
+// JVP rolls the tangent.
+func (p rollPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	t := tan[0]
+	return []*Array{newArray(p, s, []*Array{t}, t.shape, t.dtype)}
+}
+
+// Vmap rolls the batched array by nothing along the batch axis; a roll of
+// the flattened array rolls each flattened element of the batch.
+func (p rollPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, ax := in[0], axes[0]
+	if p.flat < 0 {
+		q := rollPrim{shifts: insertAt(p.shifts, ax, 0), flat: -1}
+		return []*Array{newArray(q, s, []*Array{x}, x.shape, x.dtype)}, axes
+	}
+	x = batchFront(s, x, ax, 0)
+	flat := Reshape(x, []int{x.shape[0], out[0].Size()}, s)
+	q := rollPrim{shifts: []int{0, p.flat}, flat: -1}
+	rolled := newArray(q, s, []*Array{flat}, flat.shape, flat.dtype)
+	return []*Array{Reshape(rolled, x.shape, s)}, []int{0}
+}
+
+// VJP takes the diagonal of the cotangent. The second input, a zero made
+// by Diag, is a constant.
+func (p diagPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	res := make([]*Array, len(argnums))
+	for j, i := range argnums {
+		if i == 0 {
+			res[j] = Diagonal(cot[0], p.k, Axes(-2, -1), s)
+		} else {
+			res[j] = zerosLike(in[i], s)
+		}
+	}
+	return res
+}
+
+// JVP puts the tangent on the diagonal.
+func (p diagPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	t := zerosLike(in[0], s)
+	for j, i := range argnums {
+		if i == 0 {
+			t = tan[j]
+		}
+	}
+	return []*Array{newArray(p, s, []*Array{t, in[1]}, out[0].shape, out[0].dtype)}
+}
+
+// Vmap builds one matrix per element of the batch, moved to the front.
+func (p diagPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x := batchFront(s, in[0], axes[0], 0)
+	m := out[0].shape[out[0].Ndim()-1]
+	shape := append(slicesClone(x.shape[:x.Ndim()-1]), m, m)
+	return []*Array{newArray(p, s, []*Array{x, in[1]}, shape, out[0].dtype)}, []int{0}
+}
+
+// VJP keeps the same triangle of the cotangent.
+func (p trianglePrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	c := cot[0]
+	return []*Array{newArray(p, s, []*Array{c}, c.shape, c.dtype)}
+}
+
+// JVP keeps the same triangle of the tangent.
+func (p trianglePrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	t := tan[0]
+	return []*Array{newArray(p, s, []*Array{t}, t.shape, t.dtype)}
+}
+
+// Vmap masks the matrices of the last two axes, with the batch axis moved
+// to the front when it is one of them.
+func (p trianglePrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, ax := in[0], axes[0]
+	if ax >= x.Ndim()-2 {
+		x, ax = MoveAxis(x, ax, 0, s), 0
+	}
+	return []*Array{newArray(p, s, []*Array{x}, x.shape, x.dtype)}, []int{ax}
 }

@@ -878,3 +878,25 @@ func BenchmarkTril(b *testing.B) {
 		}
 	}
 }
+
+// TestDiagonalExtremeOffsets checks that offsets at the ends of int give
+// empty diagonals (the row of -offset must not overflow).
+func TestDiagonalExtremeOffsets(t *testing.T) {
+	a := NewArray([]float32{1, 2, 3, 4, 5, 6}, 2, 3)
+	for _, k := range []int{math.MinInt, math.MinInt + 1, -2, 3, math.MaxInt} {
+		d := Diagonal(a, k)
+		if d.Size() != 0 || !slices.Equal(d.Shape(), []int{0}) {
+			t.Errorf("Diagonal(a, %d) has shape %v, want [0]", k, d.Shape())
+		}
+		if err := Eval(d); err != nil {
+			t.Errorf("Diagonal(a, %d): %v", k, err)
+		}
+	}
+	d := Diagonal(NewArray(make([]float32, 2*3*4), 2, 3, 4), math.MinInt, Axes(2, 0))
+	if !slices.Equal(d.Shape(), []int{3, 0}) {
+		t.Errorf("Diagonal of axes (2, 0) at MinInt has shape %v, want [3 0]", d.Shape())
+	}
+	if got := ToSlice[float32](Diagonal(a, -1)); !slices.Equal(got, []float32{4}) {
+		t.Errorf("Diagonal(a, -1) = %v, want [4]", got)
+	}
+}

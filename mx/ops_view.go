@@ -670,7 +670,9 @@ func Diagonal(a *Array, offset int, opts ...Option) *Array {
 			panic(newError("diagonal", "axis1 and axis2 cannot be the same axis %d", ax1))
 		}
 	}
-	k := offset
+	// Past these bounds the diagonal is empty; clamping also keeps -k
+	// from overflowing.
+	k := max(min(offset, a.shape[ax2]), -a.shape[ax1])
 	r0, c0 := max(-k, 0), max(k, 0)
 	var n int
 	if r0 < a.shape[ax1] && c0 < a.shape[ax2] {

@@ -30,6 +30,8 @@ const (
 	optPosInfValue
 	optNegInfValue
 	optPad
+	optAlpha
+	optBeta
 )
 
 var optionNames = map[optionKind]string{
@@ -37,7 +39,7 @@ var optionNames = map[optionKind]string{
 	optDtype: "dtype", optDdof: "ddof", optKey: "key", optTolerance: "tolerance",
 	optStartAxis: "start axis", optEndAxis: "end axis", optDecimals: "decimals",
 	optNanValue: "nan value", optPosInfValue: "posinf value", optNegInfValue: "neginf value",
-	optPad: "pad mode",
+	optPad: "pad mode", optAlpha: "alpha", optBeta: "beta",
 }
 
 // options is the parsed form of an op's Options.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,7 +84,7 @@ func (p *prober) fail(op, args, why string) {
 // report logs how many calls ran and how many failed.
 func (p *prober) report() {
 	p.t.Helper()
-	for _, op := range sortedKeys(p.fails) {
+	for _, op := range robustKeys(p.fails) {
 		p.t.Errorf("%s: %d failing calls", op, p.fails[op])
 	}
 	p.t.Logf("%d calls", p.calls)
@@ -564,7 +565,7 @@ func TestRobustUnaryLike(t *testing.T) {
 	p := newProber(t)
 	arrays := robustArrays(true)
 	options := robustOptions()
-	for _, name := range sortedKeys(unaryLike) {
+	for _, name := range robustKeys(unaryLike) {
 		f := unaryLike[name]
 		for _, a := range arrays {
 			for _, opts := range robustFewOptions() {
@@ -586,7 +587,7 @@ func TestRobustBinaryLike(t *testing.T) {
 	values := robustValues(arrays)
 	options := robustOptions()
 	f32 := arrays[1].v
-	for _, name := range sortedKeys(binaryLike) {
+	for _, name := range robustKeys(binaryLike) {
 		f := binaryLike[name]
 		for _, v := range values {
 			p.probe(name, v.name+", f32(2,3)", func() any { return f(v.v, f32) })
@@ -605,21 +606,13 @@ func TestRobustBinaryLike(t *testing.T) {
 	p.report()
 }
 
-func sortedKeys[F any](m map[string]F) []string {
+func robustKeys[F any](m map[string]F) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	slices.Sort(keys)
 	return keys
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // TestRobustArrayArgs covers the ops that take an array and other arguments.
@@ -633,7 +626,7 @@ func TestRobustArrayArgs(t *testing.T) {
 		"Diag": Diag, "Diagonal": Diagonal, "Diff": Diff, "Repeat": Repeat, "Trace": Trace,
 		"Tril": Tril, "Triu": Triu,
 	}
-	for _, name := range sortedKeys(withInt) {
+	for _, name := range robustKeys(withInt) {
 		f := withInt[name]
 		for _, a := range arrays {
 			for _, k := range robustInts {
@@ -647,7 +640,7 @@ func TestRobustArrayArgs(t *testing.T) {
 		}
 	}
 	withTwoInts := map[string]func(*Array, int, int, ...Option) *Array{"MoveAxis": MoveAxis, "SwapAxes": SwapAxes}
-	for _, name := range sortedKeys(withTwoInts) {
+	for _, name := range robustKeys(withTwoInts) {
 		f := withTwoInts[name]
 		for _, a := range arrays {
 			for _, i := range robustInts {
@@ -1078,7 +1071,7 @@ func TestRobustTransformRules(t *testing.T) {
 	}
 	optSets := [][]Option{nil, {Axis(0)}, {Axis(-1)}, {KeepDims}}
 	type f1 = func(*Array) *Array
-	for _, name := range sortedKeys(unaryLike) {
+	for _, name := range robustKeys(unaryLike) {
 		op := unaryLike[name]
 		for _, in := range inputs {
 			for _, opts := range optSets {
@@ -1097,7 +1090,7 @@ func TestRobustTransformRules(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range sortedKeys(binaryLike) {
+	for _, name := range robustKeys(binaryLike) {
 		op := binaryLike[name]
 		for _, a := range inputs {
 			for _, b := range inputs[:5] {
@@ -1146,7 +1139,7 @@ func TestRobustHugeInputs(t *testing.T) {
 		{"broadcast (1<<40,1)", BroadcastTo(Scalar(float32(1)), []int{1 << 40, 1})},
 		{"broadcast (1,1<<40)", BroadcastTo(Scalar(float32(1)), []int{1, 1 << 40})},
 	}
-	for _, name := range sortedKeys(unaryLike) {
+	for _, name := range robustKeys(unaryLike) {
 		op := unaryLike[name]
 		for _, h := range huge {
 			if reductions[name] && h.v.Size() > 0 {
@@ -1157,7 +1150,7 @@ func TestRobustHugeInputs(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range sortedKeys(binaryLike) {
+	for _, name := range robustKeys(binaryLike) {
 		if name == "ArrayEqual" || name == "AllClose" {
 			continue // reductions
 		}
@@ -1215,7 +1208,7 @@ func TestRobustHugeInputs(t *testing.T) {
 				return Vmap(func(x []*Array) []*Array { return []*Array{Sin(x[0])} }, nil, nil)([]*Array{a})
 			},
 		}
-		for _, name := range sortedKeys(calls) {
+		for _, name := range robustKeys(calls) {
 			p.probe(strings.Split(name, "/")[0], h.name, calls[name])
 		}
 	}
@@ -1231,7 +1224,7 @@ func TestRobustProber(t *testing.T) {
 		"wrong op":           func() any { return Add(Zeros([]int{2}), Zeros([]int{3})) },
 		"overflowing shape":  func() any { return &Array{shape: []int{3, 0x5555555555555556}} },
 	}
-	for _, name := range sortedKeys(bad) {
+	for _, name := range robustKeys(bad) {
 		if robustCall("sub", bad[name]) == "" {
 			t.Errorf("%s: not reported", name)
 		}

@@ -9,7 +9,8 @@ package mx
 type VJPRule interface {
 	// VJP returns, for each input index in argnums, the cotangent of that
 	// input, given the primal inputs and outputs and the cotangents of the
-	// outputs (one per output; zeros where an output has none).
+	// outputs (one per output; zeros where an output has none). A nil
+	// result means that input gets no cotangent (zero).
 	VJP(s Stream, inputs, outputs, cotangents []*Array, argnums []int) []*Array
 }
 
@@ -17,7 +18,7 @@ type VJPRule interface {
 type JVPRule interface {
 	// JVP returns the tangents of the outputs given the primal inputs and
 	// the tangents of the inputs listed in argnums (tangents[i] belongs to
-	// inputs[argnums[i]]).
+	// inputs[argnums[i]]). A nil result is a zero tangent.
 	JVP(s Stream, inputs, outputs, tangents []*Array, argnums []int) []*Array
 }
 
@@ -40,7 +41,9 @@ type tracedGraph struct {
 }
 
 // traceGraph collects the pending nodes below outputs and marks those that
-// depend on one of inputs.
+// depend on one of inputs. Dependence does not pass through an opaque node
+// (the inputs of a custom function's own graph, see custom.go): the
+// transforms leave what lies beyond it to the custom function's rules.
 func traceGraph(inputs, outputs []*Array) tracedGraph {
 	schedMu.Lock()
 	schedEpoch++
@@ -58,7 +61,7 @@ func traceGraph(inputs, outputs []*Array) tracedGraph {
 				break
 			}
 		}
-		if dep {
+		if dep && !opaque(n.prim) {
 			for _, o := range n.outputs {
 				g.depends[o] = true
 			}
@@ -151,8 +154,10 @@ func vjpWith(f func([]*Array) []*Array, primals []*Array, makeCot func([]*Array)
 		}
 		grads := rule.VJP(n.stream, n.inputs, n.outputs, cts, argnums)
 		for j, i := range argnums {
-			in := n.inputs[i]
-			cot[in] = accumulate(cot[in], grads[j])
+			if grads[j] != nil {
+				in := n.inputs[i]
+				cot[in] = accumulate(cot[in], grads[j])
+			}
 		}
 	}
 	vjps = make([]*Array, len(primals))

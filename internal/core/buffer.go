@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -54,7 +55,21 @@ type Allocator struct {
 	cached     int64
 	limit      int64 // 0: no limit
 	cacheLimit int64 // <0: no limit
+
+	// Arrays give their buffers back when the garbage collector finds them
+	// unreachable, but Go's collector paces itself by the heap, which
+	// cached buffers inflate: left alone it would run ever more rarely as
+	// the cache grows. So the allocator starts a collection itself once
+	// enough new memory has been taken since the last one.
+	sinceGC    int64
+	collecting atomic.Bool
 }
+
+// gcBytes is the new memory taken between collections started by the
+// allocator. Collections are cheap here, since array data holds no
+// pointers for the collector to trace: a fixed amount keeps the garbage
+// bounded whatever the size of the live arrays.
+const gcBytes = 64 << 20
 
 // NewAllocator returns an allocator with no memory limit and an unlimited cache.
 func NewAllocator() *Allocator {
@@ -101,8 +116,8 @@ var machineMemory = func() int64 {
 // Alloc returns a buffer of n bytes with one reference. Its contents are
 // undefined (a reused block is not cleared). When the memory limit (or,
 // without one, the machine's memory) would be passed it frees the cache,
-// lets the garbage collector return unreachable arrays, and tries once more
-// before it fails; a request larger than the limit fails at once.
+// lets the garbage collector return unreachable arrays, and tries again a
+// few times before it fails; a request larger than the limit fails at once.
 func (a *Allocator) Alloc(n int) (*Buffer, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("core: negative allocation of %d bytes", n)
@@ -116,27 +131,40 @@ func (a *Allocator) Alloc(n int) (*Buffer, error) {
 			return nil, &OutOfMemoryError{int64(n), active, limit}
 		}
 		size := bucket(n)
-		if blocks := a.cache[size]; len(blocks) > 0 {
-			blk := blocks[len(blocks)-1]
-			a.cache[size] = blocks[:len(blocks)-1]
-			a.cached -= int64(size)
-			a.grow(size)
-			a.mu.Unlock()
-			return a.wrap(blk[:n]), nil
-		}
 		if a.active+int64(size) <= limit {
+			if blocks := a.cache[size]; len(blocks) > 0 {
+				blk := blocks[len(blocks)-1]
+				a.cache[size] = blocks[:len(blocks)-1]
+				a.cached -= int64(size)
+				a.grow(size)
+				a.mu.Unlock()
+				return a.wrap(blk[:n]), nil
+			}
 			a.grow(size)
 			a.mu.Unlock()
 			return a.wrap(make([]byte, n, size)), nil
 		}
 		active := a.active
 		a.mu.Unlock()
-		if try == 2 {
+		if try == 4 {
 			return nil, &OutOfMemoryError{int64(n), active, limit}
 		}
+		// Unreachable arrays give their buffers back through cleanups,
+		// which run after a collection: give them a moment.
 		a.ClearCache()
-		runtime.GC() // unreachable arrays give their buffers back through cleanups
-		runtime.Gosched()
+		runtime.GC()
+		time.Sleep(time.Millisecond << try)
+	}
+}
+
+// collect starts a garbage collection in the background, unless one the
+// allocator started is still running.
+func (a *Allocator) collect() {
+	if a.collecting.CompareAndSwap(false, true) {
+		go func() {
+			runtime.GC()
+			a.collecting.Store(false)
+		}()
 	}
 }
 
@@ -155,10 +183,17 @@ func (a *Allocator) wrap(host []byte) *Buffer {
 	return b
 }
 
+// grow counts size more bytes active, and starts a collection when
+// enough has been taken since the last one (see sinceGC).
 func (a *Allocator) grow(size int) {
 	a.active += int64(size)
 	if a.active > a.peak {
 		a.peak = a.active
+	}
+	a.sinceGC += int64(size)
+	if a.sinceGC >= gcBytes {
+		a.sinceGC = 0
+		a.collect()
 	}
 }
 

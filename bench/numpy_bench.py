@@ -1,0 +1,61 @@
+"""Times NumPy on the ops that bench/main.go times in mlxgo.
+
+Reads a JSON request on standard input:
+    {"runs": 10, "warmup": 2, "ops": [{"name": "add", "shapes": [[16777216], [16777216]]}]}
+and prints {"numpy": version, "times": {name: median seconds}, "missing": [names]}.
+Inputs are float32 standard normal arrays of the given shapes. Run by
+`go run ./bench`; adding an op is one line in OPS below and one in main.go.
+"""
+
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+OPS = {
+    "add": lambda a, b: a + b,
+    "add_scalar": lambda a: a + np.float32(1),
+    "add_broadcast": lambda a, b: a + b,
+    "exp": lambda a: np.exp(a),
+    "sum": lambda a: a.sum(),
+    "softmax": softmax,
+    "matmul": lambda a, b: a @ b,
+}
+
+
+def median_time(fn, inputs, runs, warmup):
+    times = []
+    for r in range(warmup + runs):
+        start = time.perf_counter()
+        fn(*inputs)
+        elapsed = time.perf_counter() - start
+        if r >= warmup:
+            times.append(elapsed)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    req = json.load(sys.stdin)
+    rng = np.random.default_rng(0)
+    times, missing = {}, []
+    for op in req["ops"]:
+        fn = OPS.get(op["name"])
+        if fn is None:
+            missing.append(op["name"])
+            continue
+        inputs = [rng.standard_normal(tuple(s), dtype=np.float32) for s in op["shapes"]]
+        times[op["name"]] = median_time(fn, inputs, req["runs"], req["warmup"])
+        del inputs
+    json.dump({"numpy": np.__version__, "times": times, "missing": missing}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
