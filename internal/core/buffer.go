@@ -168,6 +168,15 @@ func (a *Allocator) collect() {
 	}
 }
 
+// Limit returns the most bytes that may be active at once: the memory
+// limit, or the machine's memory without one. Kernels check the scratch
+// they make for themselves against it.
+func (a *Allocator) Limit() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.limitLocked()
+}
+
 // limitLocked is the memory limit, or the machine's memory without one;
 // a.mu must be held.
 func (a *Allocator) limitLocked() int64 {
