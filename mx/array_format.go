@@ -38,8 +38,12 @@ func GetPrintOptions() PrintOptions {
 
 // WithPrintOptions runs f with o as the print options, then restores the
 // previous ones, like MLX's `with mx.printoptions(...)`. The options are
-// process-wide: other goroutines printing while f runs use them too.
+// process-wide: other goroutines printing while f runs use them too. It
+// panics with *Error if f is nil.
 func WithPrintOptions(o PrintOptions, f func()) {
+	if f == nil {
+		panic(newError("with_print_options", "nil function"))
+	}
 	old := GetPrintOptions()
 	SetPrintOptions(o)
 	defer SetPrintOptions(old)

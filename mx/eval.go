@@ -142,6 +142,9 @@ func (a *Array) wait() error {
 		return nil
 	case statusPending:
 		AsyncEval(a)
+	case statusUnmade:
+		// Nothing would ever make it: fail rather than wait forever.
+		return newError("eval", "the zero Array holds nothing: make arrays with NewArray or an op")
 	}
 	a.waitDone()
 	if a.status.Load() == statusFailed {

@@ -39,9 +39,7 @@ func Matmul(a, b *Array, opts ...Option) *Array {
 func Addmm(c, a, b *Array, opts ...Option) *Array {
 	o := parseOptions("addmm", optStream|optAlpha|optBeta, opts)
 	alpha, beta := o.floatOr(optAlpha, 1), o.floatOr(optBeta, 1)
-	if c == nil {
-		panic(newError("addmm", "nil array"))
-	}
+	checkArray("addmm", c)
 	return matmul("addmm", c, a, b, alpha, beta, o.stream)
 }
 
@@ -56,9 +54,8 @@ func Beta(beta float64) Option { return floatOption{optBeta, beta} }
 // matmul checks the operands of Matmul or Addmm (c nil for Matmul), works
 // out the result's shape and type, and records the node.
 func matmul(op string, c, a, b *Array, alpha, beta float64, s Stream) *Array {
-	if a == nil || b == nil {
-		panic(newError(op, "nil array"))
-	}
+	checkArray(op, a)
+	checkArray(op, b)
 	if a.Ndim() == 0 || b.Ndim() == 0 {
 		panic(newError(op, "inputs must have at least one dimension, got shapes %s and %s",
 			shapeString(a.shape), shapeString(b.shape)))
@@ -92,6 +89,7 @@ func matmul(op string, c, a, b *Array, alpha, beta float64, s Stream) *Array {
 	if !vecB {
 		shape = append(shape, eb[nb-1])
 	}
+	checkShape(op, shape)
 	dt := PromoteTypes(a.dtype, b.dtype)
 	if c != nil {
 		dt = PromoteTypes(dt, c.dtype)
@@ -230,6 +228,7 @@ func Outer(a, b *Array, opts ...Option) *Array {
 	o := parseOptions("outer", optStream, opts)
 	checkArray("outer", a)
 	checkArray("outer", b)
+	checkShape("outer", []int{a.Size(), b.Size()})
 	return Multiply(Reshape(a, []int{a.Size(), 1}, o.stream), Flatten(b, o.stream), o.stream)
 }
 
@@ -344,6 +343,7 @@ func tensordot(op string, a, b *Array, axA, axB []int, s Stream) *Array {
 		shape = append(shape, b.shape[d])
 		sizeB *= b.shape[d]
 	}
+	checkShape(op, shape)
 	x := Reshape(Transpose(a, Axes(append(freeA, ca...)...), s), []int{sizeA, csize}, s)
 	y := Reshape(Transpose(b, Axes(append(cb, freeB...)...), s), []int{csize, sizeB}, s)
 	if shape == nil {
@@ -378,8 +378,9 @@ func Kron(a, b *Array, opts ...Option) *Array {
 		if j := i - (nd - b.Ndim()); j >= 0 {
 			db = b.shape[j]
 		}
-		sa[2*i], sb[2*i+1], out[i] = da, db, da*db
+		sa[2*i], sb[2*i+1], out[i] = da, db, mulSize("kron", da, db)
 	}
+	checkShape("kron", out)
 	return Reshape(Multiply(Reshape(a, sa, o.stream), Reshape(b, sb, o.stream), o.stream), out, o.stream)
 }
 

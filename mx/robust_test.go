@@ -196,7 +196,10 @@ var robustOpNames = map[string]string{
 	"IsNaN": "isnan", "IsNegInf": "isneginf", "IsPosInf": "isposinf", "AsType": "astype",
 	"Atleast1d": "atleast_1d", "Atleast2d": "atleast_2d", "Atleast3d": "atleast_3d",
 	"MoveAxis": "moveaxis", "SwapAxes": "swapaxes", "Conj": "conjugate", "NewArray": "array",
-	"DefaultStreamFor": "default_stream", "ParseOptions": "op", "AsyncEval": "eval", "Dtype.Size": "size", "ToFP8": "to_fp8", "FromFP8": "from_fp8",
+	"DefaultStreamFor": "default_stream", "NewCustomFunction": "custom_function",
+	"CustomFunction.Call": "custom_function", "CustomFunction.WithVJP": "custom_function",
+	// Errors of the functions these apply (ops of the test) name those ops.
+	"TreeMap": "", "TreeMap2": "", "TreeMapWithPath": "", "TreeReduce": "", "ParseOptions": "op", "AsyncEval": "eval", "Dtype.Size": "size", "ToFP8": "to_fp8", "FromFP8": "from_fp8",
 	// The calls of these run functions of the test, whose errors name their own ops.
 	"VJP": "", "JVP": "", "Vmap": "", "Grad": "", "ValueAndGrad": "",
 }
@@ -1246,6 +1249,189 @@ func (robustPanicPrim) Eval(s Stream, in, out []*Array) error {
 	var a []int
 	_ = a[len(in)+5]
 	return nil
+}
+
+// TestRobustLaterAPIs covers the matmul family, printing, custom
+// functions, checkpoints, trees and dtype information.
+func TestRobustLaterAPIs(t *testing.T) {
+	p := newProber(t)
+	// The arrays of robustArrays but the largest, which only slow it down.
+	var arrays []named[*Array]
+	for _, a := range robustArrays(true) {
+		if a.v == nil || a.v.status.Load() == statusUnmade || a.v.Size() <= 1000 {
+			arrays = append(arrays, a)
+		}
+	}
+	arrays = append(arrays, named[*Array]{"f32(3,2)", NewArray([]float32{1, 2, 3, 4, 5, 6}, 3, 2)},
+		named[*Array]{"f32(2,2,3)", Reshape(Arange(12, Float32), []int{2, 2, 3})})
+	// Products of broadcast views of enormous shapes: those that would be
+	// enormous are refused at the call, and kernels refuse scratch that
+	// grows with the inner dimension (products over a real inner dimension
+	// of 1<<40 would only take long, and are left out).
+	for _, dt := range []Dtype{Float32, Float16, Bfloat16, Complex64, Int32} {
+		row := BroadcastTo(Scalar(1, dt), []int{1, 1 << 40})
+		col := BroadcastTo(Scalar(1, dt), []int{1 << 40, 1})
+		name := fmt.Sprintf("%v broadcast", dt)
+		for fname, f := range map[string]func(a, b *Array, opts ...Option) *Array{"Matmul": Matmul, "Outer": Outer, "Kron": Kron} {
+			p.probe(fname, name+" (1<<40,1) and (1,1<<40)", func() any { return f(col, row) })
+			if fname == "Matmul" && dt == Float32 {
+				continue // 1<<40 multiply-adds, and no scratch to refuse
+			}
+			p.probe(fname, name+" (1,1<<40) and (1<<40,1)", func() any { return f(row, col) })
+		}
+		p.probe("Tensordot", name+" (1<<40,1), (1,1<<40), 0", func() any { return Tensordot(col, row, 0) })
+		p.probe("Median", name+" (1,1<<40)", func() any { return Median(row) })
+		p.probe("Median", name+" (1<<40,1), Axis(0)", func() any { return Median(col, Axis(0)) })
+	}
+	pairs := map[string]func(a, b *Array, opts ...Option) *Array{
+		"Matmul": Matmul, "Outer": Outer, "Inner": Inner, "Kron": Kron, "Vecdot": Vecdot,
+	}
+	for _, name := range robustKeys(pairs) {
+		f := pairs[name]
+		for _, a := range arrays {
+			for _, b := range arrays {
+				p.probe(name, a.name+", "+b.name, func() any { return f(a.v, b.v) })
+			}
+		}
+		for _, o := range robustOptions() {
+			p.probe(name, "f32(2,3), f32(3,2), "+o.name, func() any { return f(arrays[1].v, arrays[len(arrays)-2].v, o.v) })
+		}
+	}
+	for _, a := range arrays {
+		for _, b := range arrays {
+			for _, axes := range []any{0, 1, 2, -1, 1 << 40, nil, "x", [2][]int{{0}, {0}}, [2][]int{{-1}, {0}},
+				[2][]int{{0, 0}, {0, 1}}, [2][]int{{5}, {0}}, [2][]int{{0}, {}}, [][]int{{0}}, [][]int{{1}, {0}, {1}}, [2][]int{nil, nil}} {
+				p.probe("Tensordot", fmt.Sprintf("%s, %s, %v", a.name, b.name, axes), func() any { return Tensordot(a.v, b.v, axes) })
+			}
+		}
+		for _, c := range arrays[:6] {
+			for _, opts := range [][]Option{nil, {Alpha(math.NaN())}, {Beta(0)}, {Alpha(math.Inf(1)), Beta(-1)}, {Axis(0)}} {
+				p.probe("Addmm", fmt.Sprintf("%s, %s, f32(3,2), %s", c.name, a.name, optsString(opts)), func() any {
+					return Addmm(c.v, a.v, arrays[len(arrays)-2].v, opts...)
+				})
+			}
+		}
+	}
+	// Printing never panics: errors and odd arrays print in the repr.
+	verbs := []string{"%v", "%s", "%q", "%10v", "%-40v", "%.3f", "%e", "%g", "%d", "%x", "%t", "%c", "%U", "%p", "%T", "%+v", "%#v", "%08.2f", "%.1000f", "%*d"}
+	for _, a := range arrays {
+		for _, prec := range []int{-5, -1, 3, 1000, math.MaxInt} {
+			for _, verb := range verbs {
+				args := fmt.Sprintf("%s, precision %d, %s", a.name, prec, verb)
+				p.probe("Array.Format", args, func() any {
+					var s string
+					WithPrintOptions(PrintOptions{Precision: prec}, func() { s = fmt.Sprintf(verb, a.v) })
+					if s == "" {
+						panic("empty string")
+					}
+					return nil
+				})
+			}
+		}
+		p.probe("Array.String", a.name, func() any { return a.v.String() })
+	}
+	p.probe("WithPrintOptions", "nil func", func() any { WithPrintOptions(PrintOptions{}, nil); return nil })
+	// Custom functions and checkpoints.
+	f32 := arrays[1].v
+	fns := []named[func([]*Array) []*Array]{
+		{"nil", nil},
+		{"sin", func(a []*Array) []*Array {
+			if len(a) == 0 {
+				return []*Array{Scalar(1.5)}
+			}
+			return []*Array{Sin(a[0])}
+		}},
+		{"returns nil", func([]*Array) []*Array { return nil }},
+		{"returns [nil]", func([]*Array) []*Array { return []*Array{nil} }},
+		{"returns zero Array", func([]*Array) []*Array { return []*Array{new(Array)} }},
+	}
+	rules := []named[*CustomFunction]{}
+	for _, f := range fns {
+		p.probe("NewCustomFunction", f.name, func() any { NewCustomFunction(f.v); return nil })
+		p.probe("Checkpoint", f.name, func() any { Checkpoint(f.v); return nil })
+		if f.v != nil {
+			c := NewCustomFunction(f.v)
+			rules = append(rules,
+				named[*CustomFunction]{f.name, c},
+				named[*CustomFunction]{f.name + " with bad rules", c.WithVJP(func(p, c, o []*Array) []*Array { return nil }).
+					WithJVP(func(p, t []*Array) []*Array { return []*Array{nil, nil} }).
+					WithVmap(func(in []*Array, ax []int) ([]*Array, []int) { return in, nil })},
+				named[*CustomFunction]{f.name + " with rules of wrong shapes", c.WithVJP(func(p, c, o []*Array) []*Array { return []*Array{Zeros([]int{7})} }).
+					WithJVP(func(p, t []*Array) []*Array { return []*Array{Zeros([]int{7})} }).
+					WithVmap(func(in []*Array, ax []int) ([]*Array, []int) { return []*Array{Zeros([]int{7})}, []int{5} })})
+		}
+	}
+	var nilCustom *CustomFunction
+	p.probe("CustomFunction.Call", "nil *CustomFunction", func() any { return nilCustom.Call([]*Array{f32}) })
+	p.probe("CustomFunction.WithVJP", "nil *CustomFunction", func() any { nilCustom.WithVJP(nil); return nil })
+	p.probe("CustomFunction.Call", "zero CustomFunction", func() any { return new(CustomFunction).Call([]*Array{f32}) })
+	for _, c := range rules {
+		for _, in := range [][]*Array{nil, {nil}, {f32}, {new(Array)}, {arrays[13].v}} {
+			args := fmt.Sprintf("%s, %d inputs", c.name, len(in))
+			p.probe("CustomFunction.Call", args, func() any { return c.v.Call(in) })
+			p.probe("CustomFunction/grad", args, func() any {
+				_, g := VJP(c.v.Call, in, []*Array{Ones([]int{2, 3})})
+				return g
+			})
+			p.probe("CustomFunction/jvp", args, func() any { _, g := JVP(c.v.Call, in, in); return g })
+			p.probe("CustomFunction/vmap", args, func() any { return Vmap(c.v.Call, nil, nil)(in) })
+		}
+	}
+	// Trees.
+	type cyc struct {
+		W    *Array
+		Next *cyc
+	}
+	loop := &cyc{W: f32}
+	loop.Next = loop
+	selfSlice := []any{f32, nil}
+	selfSlice[1] = selfSlice
+	trees := []named[any]{
+		{"nil", nil}, {"nil *Array", (*Array)(nil)}, {"zero Array", new(Array)}, {"f32", f32},
+		{"cycle of pointers", loop}, {"slice holding itself", selfSlice},
+		{"map[int]*Array", map[int]*Array{1: f32}}, {"map[string]any", map[string]any{"a": f32, "b": []any{nil, f32, 3}}},
+		{"chan", make(chan int)}, {"func", func() {}}, {"[]*Array{nil, zero}", []*Array{nil, new(Array)}},
+		{"struct with zero Array", struct{ W *Array }{new(Array)}},
+		{"map with dotted keys", map[string]*Array{"a.b": f32, "a": f32}},
+	}
+	for _, tr := range trees {
+		p.probe("TreeFlatten", tr.name, func() any { return len(TreeFlatten(tr.v)) })
+		p.probe("TreeMap", tr.name, func() any { _ = TreeMap(tr.v, Negative); return nil })
+		p.probe("TreeMap", tr.name+", nil func", func() any { _ = TreeMap(tr.v, (func(*Array) *Array)(nil)); return nil })
+		p.probe("TreeMapWithPath", tr.name, func() any { _ = TreeMapWithPath(tr.v, func(string, *Array) *Array { return nil }); return nil })
+		p.probe("TreeMap2", tr.name, func() any { _ = TreeMap2(tr.v, tr.v, Add); return nil })
+		p.probe("TreeMerge", tr.name, func() any { _ = TreeMerge(tr.v, tr.v); return nil })
+		p.probe("TreeReduce", tr.name, func() any { return TreeReduce(tr.v, func(n int, a *Array) int { return n + a.Size() }, 0) })
+		p.probe("TreeUpdate", tr.name, func() any { return TreeUpdate(tr.v, []TreeLeaf{{"a", f32}, {"0", nil}}) })
+		p.probe("TreeUpdate", "&"+tr.name, func() any { v := tr.v; return TreeUpdate(&v, []TreeLeaf{{"a", f32}, {"W", f32}}) })
+		p.probe("GradTree", tr.name, func() any {
+			_ = GradTree(func(x any) *Array {
+				return TreeReduce(x, func(s *Array, a *Array) *Array { return Add(s, Sum(a)) }, Scalar(0.0))
+			})(tr.v)
+			return nil
+		})
+	}
+	paths := []string{"", ".", "..", "a..b", "0", "a.0", "a.b", "99999999999999999999", "a.1099511627776", "a.-1", "a.01", "a.0.b"}
+	for _, path := range paths {
+		for _, other := range paths {
+			p.probe("TreeUnflatten", fmt.Sprintf("%q, %q", path, other), func() any {
+				return TreeUnflatten([]TreeLeaf{{path, f32}, {other, nil}})
+			})
+		}
+	}
+	p.probe("GradTree", "nil func", func() any { GradTree[any](nil); return nil })
+	// Dtype information.
+	for _, dt := range append(append([]Dtype(nil), robustDtypes...), numDtypes, 200) {
+		p.probe("Finfo", dt.String(), func() any { return Finfo(dt).String() })
+		p.probe("Iinfo", dt.String(), func() any { return Iinfo(dt).String() })
+	}
+	for _, v := range robustValues(arrays[:5]) {
+		p.probe("ResultType", v.name, func() any { return ResultType(v.v) })
+		p.probe("ResultType", v.name+", Dtype(200)", func() any { return ResultType(v.v, Dtype(200)) })
+		p.probe("ResultType", "f32(2,3), "+v.name, func() any { return ResultType(f32, v.v) })
+	}
+	p.probe("ResultType", "", func() any { return ResultType() })
+	p.report()
 }
 
 // TestRobustEvalFailure checks that arrays computed from a failed array
