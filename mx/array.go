@@ -11,6 +11,8 @@ import (
 // a new *Array at once, with its shape and dtype known, and records how to
 // compute it; the values are computed by Eval, or implicitly when they are
 // read (Item, ToSlice, printing). Arrays may be shared between goroutines.
+// Arrays are made by NewArray, Scalar and the ops; the zero Array holds
+// nothing, and ops and methods given it (or a nil *Array) panic with *Error.
 type Array struct {
 	shape []int
 	dtype Dtype
@@ -30,9 +32,11 @@ type Array struct {
 	offset  int
 }
 
-// Evaluation states of an Array.
+// Evaluation states of an Array. The zero Array (new(mx.Array)) is unmade:
+// ops refuse it.
 const (
-	statusPending   int32 = iota // has a node, not scheduled
+	statusUnmade    int32 = iota // not made by an op
+	statusPending                // has a node, not scheduled
 	statusScheduled              // queued on a stream
 	statusAvailable              // has data
 	statusFailed                 // evaluation failed: err says why
@@ -50,25 +54,32 @@ type node struct {
 }
 
 // Shape returns the dimensions of a. The slice must not be changed.
-func (a *Array) Shape() []int { return a.shape }
+func (a *Array) Shape() []int { checkArray("shape", a); return a.shape }
 
-// Dim returns the size of axis i (negative counts from the end).
-func (a *Array) Dim(i int) int { return a.shape[normAxis("dim", i, len(a.shape))] }
+// Dim returns the size of axis i (negative counts from the end). It panics
+// with *Error when i is out of range.
+func (a *Array) Dim(i int) int {
+	checkArray("dim", a)
+	return a.shape[normAxis("dim", i, len(a.shape))]
+}
 
 // Ndim returns the number of dimensions of a.
-func (a *Array) Ndim() int { return len(a.shape) }
+func (a *Array) Ndim() int { checkArray("ndim", a); return len(a.shape) }
 
 // Size returns the number of elements of a.
-func (a *Array) Size() int { return shapeSize(a.shape) }
+func (a *Array) Size() int { checkArray("size", a); return shapeSize(a.shape) }
 
 // Dtype returns the element type of a.
-func (a *Array) Dtype() Dtype { return a.dtype }
+func (a *Array) Dtype() Dtype { checkArray("dtype", a); return a.dtype }
 
 // Nbytes returns the number of bytes of a's elements (Size times the dtype's size).
-func (a *Array) Nbytes() int { return a.Size() * a.dtype.Size() }
+func (a *Array) Nbytes() int { checkArray("nbytes", a); return a.Size() * a.dtype.Size() }
 
 // IsAvailable reports whether a has been evaluated.
-func (a *Array) IsAvailable() bool { return a.status.Load() == statusAvailable }
+func (a *Array) IsAvailable() bool {
+	checkArray("is_available", a)
+	return a.status.Load() == statusAvailable
+}
 
 func shapeSize(shape []int) int {
 	n := 1
@@ -135,6 +146,7 @@ func newNode(prim Primitive, s Stream, inputs []*Array, shapes [][]int, dtypes [
 	copy(n.inputs, inputs)
 	for i, o := range n.outputs {
 		o.shape, o.dtype, o.n, o.trace = shapes[i], dtypes[i], n, trace
+		o.status.Store(statusPending)
 	}
 	return n.outputs
 }

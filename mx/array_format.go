@@ -38,8 +38,12 @@ func GetPrintOptions() PrintOptions {
 
 // WithPrintOptions runs f with o as the print options, then restores the
 // previous ones, like MLX's `with mx.printoptions(...)`. The options are
-// process-wide: other goroutines printing while f runs use them too.
+// process-wide: other goroutines printing while f runs use them too. It
+// panics with *Error if f is nil.
 func WithPrintOptions(o PrintOptions, f func()) {
+	if f == nil {
+		panic(newError("with_print_options", "nil function"))
+	}
 	old := GetPrintOptions()
 	SetPrintOptions(o)
 	defer SetPrintOptions(old)
@@ -168,17 +172,8 @@ func (a *Array) print(b *strings.Builder, elem elemFunc) {
 	runtime.KeepAlive(a) // its buffer is read above
 }
 
-// isZero reports whether a is the zero Array: pending with nothing to
-// compute it. It holds schedMu so that no Eval can schedule (and then run
-// and detach) a while its node is looked at.
-func (a *Array) isZero() bool {
-	if a.status.Load() != statusPending {
-		return false
-	}
-	schedMu.Lock()
-	defer schedMu.Unlock()
-	return a.status.Load() == statusPending && a.n == nil
-}
+// isZero reports whether a is the zero Array, which no op made.
+func (a *Array) isZero() bool { return a.status.Load() == statusUnmade }
 
 // arrayPrinter writes the nested brackets of an evaluated array.
 type arrayPrinter struct {

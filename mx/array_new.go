@@ -125,6 +125,7 @@ func fromSlice[T any](data []T, shape []int, dt Dtype) *Array {
 // inferShape replaces one -1 in shape so that it holds n elements, and
 // panics with *Error if it cannot.
 func inferShape(op string, shape []int, n int) []int {
+	checkInferShape(op, shape)
 	infer := -1
 	known := 1
 	for i, d := range shape {
@@ -371,9 +372,7 @@ func (w weak) arrayConvert(dt Dtype) *Array {
 func asArray(op string, v any) *Array {
 	switch x := v.(type) {
 	case *Array:
-		if x == nil {
-			panic(newError(op, "nil array"))
-		}
+		checkArray(op, x)
 		return x
 	case []float32:
 		return NewArray(x)

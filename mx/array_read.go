@@ -10,6 +10,7 @@ import (
 // int64 and uint64, complex128 through complex64). It panics with *Error if
 // the evaluation fails.
 func ToSlice[T Element](a *Array) []T {
+	checkArray("to_slice", a)
 	if err := a.traceError("to_slice"); err != nil {
 		panic(err)
 	}
@@ -55,6 +56,7 @@ func (a *Array) dataPtr() unsafe.Pointer {
 // as in mx.Item[float32](a). It panics with *Error if a does not have
 // exactly one element or evaluation fails.
 func Item[T Element](a *Array) T {
+	checkArray("item", a)
 	if err := a.traceError("item"); err != nil {
 		panic(err)
 	}
@@ -69,6 +71,7 @@ func Item[T Element](a *Array) T {
 // Float16Value or Bfloat16Value. It panics with *Error if a does not have
 // exactly one element or evaluation fails.
 func (a *Array) Item() any {
+	checkArray("item", a)
 	switch a.dtype {
 	case Bool:
 		return Item[bool](a)

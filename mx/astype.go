@@ -11,6 +11,7 @@ import (
 // imaginary part. Converting to a's own type returns a.
 func AsType(a *Array, dt Dtype, opts ...Option) *Array {
 	o := parseOptions("astype", optStream, opts)
+	checkArray("astype", a)
 	if !dt.valid() {
 		panic(newError("astype", "invalid dtype %v", dt))
 	}
@@ -24,6 +25,7 @@ func AsType(a *Array, dt Dtype, opts ...Option) *Array {
 // only when a is a strided view.
 func Contiguous(a *Array, opts ...Option) *Array {
 	o := parseOptions("contiguous", optStream, opts)
+	checkArray("contiguous", a)
 	return newArray(contiguousPrim{}, o.stream, []*Array{a}, a.shape, a.dtype)
 }
 
@@ -59,7 +61,7 @@ func (contiguousPrim) Eval(s Stream, in, out []*Array) error {
 // convertNow converts an available array to dt at once, on the host.
 func convertNow(a *Array, dt Dtype) *Array {
 	out := &Array{shape: a.shape, dtype: dt}
-	buf, err := core.Host.Alloc(out.Nbytes())
+	buf, err := core.Host.Alloc(shapeSize(a.shape) * dt.Size())
 	if err != nil {
 		panic(&Error{Op: "astype", Msg: err.Error(), Err: err})
 	}

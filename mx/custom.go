@@ -71,8 +71,16 @@ func NewCustomFunction(f func([]*Array) []*Array) *CustomFunction {
 	return &CustomFunction{name: "CustomTransforms", f: f}
 }
 
+// check panics with *Error unless c was made by NewCustomFunction.
+func (c *CustomFunction) check() {
+	if c == nil || c.f == nil {
+		panic(newError("custom_function", "a CustomFunction must be made by NewCustomFunction"))
+	}
+}
+
 // WithVJP returns a copy of c whose reverse-mode rule is vjp (nil: VJP of f).
 func (c *CustomFunction) WithVJP(vjp VJPFunc) *CustomFunction {
+	c.check()
 	d := *c
 	d.vjp = vjp
 	return &d
@@ -80,6 +88,7 @@ func (c *CustomFunction) WithVJP(vjp VJPFunc) *CustomFunction {
 
 // WithJVP returns a copy of c whose forward-mode rule is jvp (nil: JVP of f).
 func (c *CustomFunction) WithJVP(jvp JVPFunc) *CustomFunction {
+	c.check()
 	d := *c
 	d.jvp = jvp
 	return &d
@@ -87,42 +96,45 @@ func (c *CustomFunction) WithJVP(jvp JVPFunc) *CustomFunction {
 
 // WithVmap returns a copy of c whose batching rule is vmap (nil: Vmap of f).
 func (c *CustomFunction) WithVmap(vmap VmapFunc) *CustomFunction {
+	c.check()
 	d := *c
 	d.vmap = vmap
 	return &d
 }
 
 // Call applies c to inputs and returns f's outputs. It panics with *Error if
-// an input is nil, or if f returns no outputs or a nil one. Its method
+// c was not made by NewCustomFunction, an input is nil, or f returns no
+// outputs or a nil one. Its method
 // value c.Call is a func([]*Array) []*Array, the form VJP, JVP and Vmap take.
 func (c *CustomFunction) Call(inputs []*Array) []*Array {
-	for i, in := range inputs {
-		if in == nil {
-			panic(newError("custom_function", "input %d is a nil array", i))
-		}
-	}
+	c.check()
+	checkEach("custom_function", "input", inputs)
 	if c.vjp == nil && c.jvp == nil && c.vmap == nil {
-		return c.f(inputs)
+		return checkCustomOutputs(c.f(inputs))
 	}
 	s := DefaultStream()
 	aliases := make([]*Array, len(inputs))
 	for i, in := range inputs {
 		aliases[i] = newArray(customInputPrim{}, s, []*Array{in}, in.shape, in.dtype)
 	}
-	outs := c.f(aliases)
-	if len(outs) == 0 {
-		panic(newError("custom_function", "the function returned no outputs"))
-	}
+	outs := checkCustomOutputs(c.f(aliases))
 	shapes := make([][]int, len(outs))
 	dtypes := make([]Dtype, len(outs))
 	for i, o := range outs {
-		if o == nil {
-			panic(newError("custom_function", "output %d of the function is a nil array", i))
-		}
 		shapes[i], dtypes[i] = o.shape, o.dtype
 	}
 	nodeIn := append(append([]*Array{}, inputs...), outs...)
 	return newNode(&customPrim{c: c, nIn: len(inputs)}, s, nodeIn, shapes, dtypes)
+}
+
+// checkCustomOutputs returns outs, the outputs of a custom function's f,
+// and panics with *Error if there are none or one is nil or the zero Array.
+func checkCustomOutputs(outs []*Array) []*Array {
+	if len(outs) == 0 {
+		panic(newError("custom_function", "the function returned no outputs"))
+	}
+	checkEach("custom_function", "output", outs)
+	return outs
 }
 
 // customInputPrim gives a custom function's own graph its inputs: a view

@@ -110,7 +110,7 @@ func DefaultStreamFor(d Device) Stream {
 		return s
 	}
 	if err := deviceError(d); err != nil {
-		panic(&Error{Op: "stream", Msg: err.Error(), Err: err})
+		panic(&Error{Op: "default_stream", Msg: err.Error(), Err: err})
 	}
 	defaultMu.Lock()
 	defer defaultMu.Unlock()
@@ -124,9 +124,9 @@ func DefaultStreamFor(d Device) Stream {
 }
 
 // SetDefaultStream makes s the default stream of its device, and its device
-// the default device.
+// the default device. It panics with *Error if s was never made.
 func SetDefaultStream(s Stream) {
-	s.state() // panics on a stream that was never made
+	s.stateFor("set_default_stream") // panics on a stream that was never made
 	defaultMu.Lock()
 	defaultStreams[s.Device] = s
 	defaultDevice = s.Device
@@ -137,9 +137,13 @@ func SetDefaultStream(s Stream) {
 // WithStream runs f with s as the default stream (and its device as the
 // default device), then restores the previous defaults, like MLX's
 // `with mx.stream(s):`. The defaults are process-wide: goroutines that run
-// ops with no stream while f runs also use s.
+// ops with no stream while f runs also use s. It panics with *Error if s
+// was never made or f is nil.
 func WithStream(s Stream, f func()) {
-	s.state()
+	if f == nil {
+		panic(newError("with_stream", "nil function"))
+	}
+	s.stateFor("with_stream")
 	defaultMu.Lock()
 	oldDevice := defaultDevice
 	oldStream, had := defaultStreams[s.Device]
@@ -162,5 +166,14 @@ func WithStream(s Stream, f func()) {
 }
 
 // WithDevice runs f with d as the default device, then restores the previous
-// default; see WithStream.
-func WithDevice(d Device, f func()) { WithStream(DefaultStreamFor(d), f) }
+// default; see WithStream. It panics with *Error if d is not available or f
+// is nil.
+func WithDevice(d Device, f func()) {
+	if err := deviceError(d); err != nil {
+		panic(&Error{Op: "with_device", Msg: err.Error(), Err: err})
+	}
+	if f == nil {
+		panic(newError("with_device", "nil function"))
+	}
+	WithStream(DefaultStreamFor(d), f)
+}

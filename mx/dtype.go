@@ -56,8 +56,14 @@ func (d Dtype) String() string {
 	return fmt.Sprintf("Dtype(%d)", uint8(d))
 }
 
-// Size returns the number of bytes of one element of type d.
-func (d Dtype) Size() int { return core.Dtype(d).Size() }
+// Size returns the number of bytes of one element of type d. It panics with
+// *Error for a value that is not one of the dtypes.
+func (d Dtype) Size() int {
+	if !d.valid() {
+		panic(newError("size", "invalid dtype %v", d))
+	}
+	return core.Dtype(d).Size()
+}
 
 func (d Dtype) core() core.Dtype { return core.Dtype(d) }
 
@@ -149,4 +155,9 @@ func PromoteTypes(a, b Dtype) Dtype {
 
 // CanCast reports whether a value of type from converts to type to without
 // loss under MLX's promotion rules (to is what from and to promote to).
-func CanCast(from, to Dtype) bool { return PromoteTypes(from, to) == to }
+func CanCast(from, to Dtype) bool {
+	if !from.valid() || !to.valid() {
+		panic(newError("can_cast", "invalid dtypes %v and %v", from, to))
+	}
+	return promotion[from][to] == to
+}

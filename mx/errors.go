@@ -10,6 +10,13 @@ import (
 // cannot accept (shapes that do not broadcast, a bad axis, a wrong dtype),
 // and what it wraps runtime failures in. Op names the operation in MLX's
 // spelling, such as "add" or "sum".
+//
+// Besides the mistakes each op documents, every op panics with *Error for a
+// nil or zero Array, a shape with a negative dimension or too many elements
+// to count in an int, and an invalid Dtype, a Stream that was never made or
+// an unavailable Device among its options. Evaluation reports what only it
+// can find, such as an allocation larger than the memory limit or the
+// machine, as an error from Eval.
 type Error struct {
 	Op  string
 	Msg string
@@ -35,7 +42,12 @@ func newError(op, format string, args ...any) *Error {
 // errors to panics use any op:
 //
 //	err := mx.Catch(func() { c = mx.Add(a, b) })
+//
+// A nil f gives an *Error.
 func Catch(f func()) (err error) {
+	if f == nil {
+		return newError("catch", "nil function")
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			var e *Error

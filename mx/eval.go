@@ -51,6 +51,7 @@ func Eval(arrays ...*Array) error {
 func AsyncEval(arrays ...*Array) {
 	for _, a := range arrays {
 		if a != nil {
+			checkArray("eval", a)
 			if err := a.traceError("eval"); err != nil {
 				panic(err)
 			}
@@ -214,6 +215,9 @@ func (a *Array) wait() error {
 		return nil
 	case statusPending:
 		AsyncEval(a)
+	case statusUnmade:
+		// Nothing would ever make it: fail rather than wait forever.
+		return newError("eval", "the zero Array holds nothing: make arrays with NewArray or an op")
 	}
 	a.waitDone()
 	if a.status.Load() == statusFailed {

@@ -162,7 +162,7 @@ func (m IndexMarker) String() string {
 // and entries of other types; an *Array entry (indexing with arrays) is
 // not supported yet.
 func Index(a *Array, indices ...any) *Array {
-	needArray("index", a)
+	checkArray("index", a)
 	var opts []Option
 	items := make([]any, 0, len(indices))
 	for _, ix := range indices {
@@ -192,6 +192,7 @@ func Index(a *Array, indices ...any) *Array {
 		case Span:
 			consumed++
 		case *Array:
+			checkArray("index", x)
 			// Advanced indexing (integer and boolean arrays) goes here.
 			panic(newError("index", "indexing with arrays (here one of shape %s) is not implemented yet",
 				shapeString(x.Shape())))

@@ -27,6 +27,8 @@ func GetCacheMemory() int64 { _, _, c := core.Host.Stats(); return c }
 // SetMemoryLimit sets the most bytes that may be active at once (0: no
 // limit) and returns the previous limit. An evaluation that would pass it
 // first frees the cache and unreachable arrays, then fails with an error.
+// With no limit, or a larger one, the machine's memory and swap are the
+// limit: an array larger than the machine fails to evaluate with an error.
 func SetMemoryLimit(limit int64) int64 { return core.Host.SetLimit(limit) }
 
 // SetCacheLimit sets the most bytes the cache keeps (negative: no limit;

@@ -407,9 +407,7 @@ func Where(cond, x, y any, opts ...Option) *Array {
 // or a bound gives NaN. It panics with *Error when both bounds are nil or
 // the shapes do not broadcast.
 func Clip(a *Array, min, max any, opts ...Option) *Array {
-	if a == nil {
-		panic(newError("clip", "nil array"))
-	}
+	checkArray("clip", a)
 	noMin, noMax := isNilBound(min), isNilBound(max)
 	if noMin && noMax {
 		panic(newError("clip", "min and max cannot both be nil"))

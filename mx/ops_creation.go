@@ -108,6 +108,7 @@ func (p generatePrim) Eval(s Stream, in, out []*Array) error {
 }
 
 func generateArray(name string, op core.GenOp, p core.GenParams, shape []int, dt Dtype, s Stream) *Array {
+	checkShape(name, shape)
 	return newArray(generatePrim{op: op, p: p, name: name}, s, nil, shape, dt)
 }
 
@@ -210,9 +211,7 @@ func FullLike(a *Array, value any, opts ...Option) *Array {
 
 func fullLike(op string, a *Array, value any, opts []Option) *Array {
 	o := parseOptions(op, optStream|optDtype, opts)
-	if a == nil {
-		panic(newError(op, "nil array"))
-	}
+	checkArray(op, a)
 	dt := creationDtype(op, o, a.dtype)
 	if isWeak(value) {
 		return full(op, a.shape, value, dt, o.stream)
@@ -442,7 +441,7 @@ func Blackman(m int, opts ...Option) *Array { return window("blackman", core.Bla
 // swapped, (s2, s1, s3, …). With sparse true the results are not
 // broadcast: result i keeps size one on every dimension but its own. The
 // results are views of the inputs. It panics with *Error for another
-// indexing or a nil array.
+// indexing, a nil array, or (unless sparse) a grid too large to count.
 func Meshgrid(arrays []*Array, sparse bool, indexing string, opts ...Option) []*Array {
 	o := parseOptions("meshgrid", optStream, opts)
 	switch indexing {
@@ -454,10 +453,15 @@ func Meshgrid(arrays []*Array, sparse bool, indexing string, opts ...Option) []*
 	}
 	n := len(arrays)
 	out := make([]*Array, n)
+	grid := make([]int, n) // the shape of the results
 	for i, a := range arrays {
-		if a == nil {
-			panic(newError("meshgrid", "nil array"))
-		}
+		checkArray("meshgrid", a)
+		grid[i] = a.Size()
+	}
+	if !sparse {
+		checkShape("meshgrid", grid)
+	}
+	for i, a := range arrays {
 		shape := make([]int, n)
 		for d := range shape {
 			shape[d] = 1

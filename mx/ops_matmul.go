@@ -39,9 +39,7 @@ func Matmul(a, b *Array, opts ...Option) *Array {
 func Addmm(c, a, b *Array, opts ...Option) *Array {
 	o := parseOptions("addmm", optStream|optAlpha|optBeta, opts)
 	alpha, beta := o.floatOr(optAlpha, 1), o.floatOr(optBeta, 1)
-	if c == nil {
-		panic(newError("addmm", "nil array"))
-	}
+	checkArray("addmm", c)
 	return matmul("addmm", c, a, b, alpha, beta, o.stream)
 }
 
@@ -56,9 +54,8 @@ func Beta(beta float64) Option { return floatOption{optBeta, beta} }
 // matmul checks the operands of Matmul or Addmm (c nil for Matmul), works
 // out the result's shape and type, and records the node.
 func matmul(op string, c, a, b *Array, alpha, beta float64, s Stream) *Array {
-	if a == nil || b == nil {
-		panic(newError(op, "nil array"))
-	}
+	checkArray(op, a)
+	checkArray(op, b)
 	if a.Ndim() == 0 || b.Ndim() == 0 {
 		panic(newError(op, "inputs must have at least one dimension, got shapes %s and %s",
 			shapeString(a.shape), shapeString(b.shape)))
@@ -92,6 +89,7 @@ func matmul(op string, c, a, b *Array, alpha, beta float64, s Stream) *Array {
 	if !vecB {
 		shape = append(shape, eb[nb-1])
 	}
+	checkShape(op, shape)
 	dt := PromoteTypes(a.dtype, b.dtype)
 	if c != nil {
 		dt = PromoteTypes(dt, c.dtype)
@@ -228,8 +226,9 @@ func boolInt(b bool) int {
 // a[i]*b[j]. The type is that of Multiply; any types are accepted.
 func Outer(a, b *Array, opts ...Option) *Array {
 	o := parseOptions("outer", optStream, opts)
-	needArray("outer", a)
-	needArray("outer", b)
+	checkArray("outer", a)
+	checkArray("outer", b)
+	checkShape("outer", []int{a.Size(), b.Size()})
 	return Multiply(Reshape(a, []int{a.Size(), 1}, o.stream), Flatten(b, o.stream), o.stream)
 }
 
@@ -241,8 +240,8 @@ func Outer(a, b *Array, opts ...Option) *Array {
 // Inner panics with *Error when the last dimensions differ.
 func Inner(a, b *Array, opts ...Option) *Array {
 	o := parseOptions("inner", optStream, opts)
-	needArray("inner", a)
-	needArray("inner", b)
+	checkArray("inner", a)
+	checkArray("inner", b)
 	if a.Ndim() == 0 || b.Ndim() == 0 {
 		return Multiply(a, b, o.stream)
 	}
@@ -269,8 +268,8 @@ func Inner(a, b *Array, opts ...Option) *Array {
 // different counts, contracted dimensions that differ, or integer inputs.
 func Tensordot(a, b *Array, axes any, opts ...Option) *Array {
 	o := parseOptions("tensordot", optStream, opts)
-	needArray("tensordot", a)
-	needArray("tensordot", b)
+	checkArray("tensordot", a)
+	checkArray("tensordot", b)
 	var axA, axB []int
 	switch x := axes.(type) {
 	case [2][]int:
@@ -344,6 +343,7 @@ func tensordot(op string, a, b *Array, axA, axB []int, s Stream) *Array {
 		shape = append(shape, b.shape[d])
 		sizeB *= b.shape[d]
 	}
+	checkShape(op, shape)
 	x := Reshape(Transpose(a, Axes(append(freeA, ca...)...), s), []int{sizeA, csize}, s)
 	y := Reshape(Transpose(b, Axes(append(cb, freeB...)...), s), []int{csize, sizeB}, s)
 	if shape == nil {
@@ -359,8 +359,8 @@ func tensordot(op string, a, b *Array, axA, axB []int, s Stream) *Array {
 // *Error when either input is empty.
 func Kron(a, b *Array, opts ...Option) *Array {
 	o := parseOptions("kron", optStream, opts)
-	needArray("kron", a)
-	needArray("kron", b)
+	checkArray("kron", a)
+	checkArray("kron", b)
 	if a.Size() == 0 || b.Size() == 0 {
 		panic(newError("kron", "the inputs cannot be empty, got shapes %s and %s",
 			shapeString(a.shape), shapeString(b.shape)))
@@ -378,8 +378,9 @@ func Kron(a, b *Array, opts ...Option) *Array {
 		if j := i - (nd - b.Ndim()); j >= 0 {
 			db = b.shape[j]
 		}
-		sa[2*i], sb[2*i+1], out[i] = da, db, da*db
+		sa[2*i], sb[2*i+1], out[i] = da, db, mulSize("kron", da, db)
 	}
+	checkShape("kron", out)
 	return Reshape(Multiply(Reshape(a, sa, o.stream), Reshape(b, sb, o.stream), o.stream), out, o.stream)
 }
 
@@ -395,8 +396,8 @@ func Kron(a, b *Array, opts ...Option) *Array {
 // other dimensions that do not broadcast.
 func Vecdot(a, b *Array, opts ...Option) *Array {
 	o := parseOptions("vecdot", optStream|optAxes, opts)
-	needArray("vecdot", a)
-	needArray("vecdot", b)
+	checkArray("vecdot", a)
+	checkArray("vecdot", b)
 	axis := -1
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {

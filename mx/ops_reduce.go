@@ -308,9 +308,7 @@ func Argmin(a *Array, opts ...Option) *Array { return argReduce(core.ReduceArgMi
 
 func argReduce(op core.ReduceOp, a *Array, opts []Option) *Array {
 	name := reduceNames[op][0]
-	if a == nil {
-		panic(newError(name, "nil array"))
-	}
+	checkArray(name, a)
 	noComplex(name, a)
 	o := parseOptions(name, reduceOpts, opts)
 	if o.set&optAxes == 0 {
@@ -342,9 +340,7 @@ func argReduce(op core.ReduceOp, a *Array, opts []Option) *Array {
 // float32). A row holding NaN or +Inf becomes NaN. It panics with *Error for
 // an axis out of range or given twice, and for complex64.
 func Softmax(a *Array, opts ...Option) *Array {
-	if a == nil {
-		panic(newError("softmax", "nil array"))
-	}
+	checkArray("softmax", a)
 	noComplex("softmax", a)
 	o, axes := reduceAxes("softmax", a, optStream|optAxes, opts)
 	a = AsType(a, atLeastFloat(a.dtype), o.stream)
@@ -353,9 +349,7 @@ func Softmax(a *Array, opts ...Option) *Array {
 
 // dtypeOf returns a's dtype, or panics with *Error naming op for a nil array.
 func dtypeOf(op string, a *Array) Dtype {
-	if a == nil {
-		panic(newError(op, "nil array"))
-	}
+	checkArray(op, a)
 	return a.dtype
 }
 
@@ -441,8 +435,8 @@ func (p reducePrim) weights(s Stream, x, out *Array) *Array {
 	case core.ReduceMax, core.ReduceMin:
 		return equalMask(x, p.kept(out, x, s), p.axes, s)
 	case core.ReduceMedian:
-		if len(p.axes) == 0 {
-			return nil
+		if len(p.axes) == 0 || x.Size() == 0 {
+			return nil // no middle values to pick (Max would refuse an empty axis)
 		}
 		// The middle values: the largest element not above the median and
 		// the smallest not below it (the same one for an odd count).

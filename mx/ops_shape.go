@@ -2,7 +2,6 @@ package mx
 
 import (
 	"math"
-	"math/bits"
 	"slices"
 )
 
@@ -46,7 +45,7 @@ func Concatenate(arrays []*Array, opts ...Option) *Array {
 	if len(arrays) == 1 {
 		return first
 	}
-	checkSize(op, shape)
+	checkShape(op, shape)
 	return newArray(concatenatePrim{axis: ax}, o.stream, slicesCloneArrays(arrays), shape, dt)
 }
 
@@ -67,7 +66,7 @@ func Stack(arrays []*Array, opts ...Option) *Array {
 			panic(newError(op, "all arrays must have the same shape, got shapes %s", shapesString(arrays)))
 		}
 	}
-	checkSize(op, append([]int{len(arrays)}, first.shape...))
+	checkShape(op, append([]int{len(arrays)}, first.shape...))
 	expanded := make([]*Array, len(arrays))
 	for i, a := range arrays {
 		expanded[i] = expandDims(a, []int{ax}, o.stream)
@@ -82,7 +81,7 @@ func Stack(arrays []*Array, opts ...Option) *Array {
 func Tile(a *Array, reps []int, opts ...Option) *Array {
 	const op = "tile"
 	o := parseOptions(op, optStream, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	for _, r := range reps {
 		if r < 0 {
 			panic(newError(op, "negative repetition in %v", reps))
@@ -109,7 +108,8 @@ func Tile(a *Array, reps []int, opts ...Option) *Array {
 		broad = append(broad, n)
 		final = append(final, mulSize(op, n, r))
 	}
-	checkSize(op, final)
+	checkShape(op, final)
+	checkShape(op, broad) // larger than final when a is empty
 	x := reshape(a, expand, o.stream)
 	x = BroadcastTo(x, broad, o.stream)
 	return reshape(x, final, o.stream)
@@ -122,7 +122,7 @@ func Tile(a *Array, reps []int, opts ...Option) *Array {
 func Repeat(a *Array, repeats int, opts ...Option) *Array {
 	const op = "repeat"
 	o := parseOptions(op, optStream|optAxes, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	if repeats < 0 {
 		panic(newError(op, "negative number of repeats %d", repeats))
 	}
@@ -131,9 +131,10 @@ func Repeat(a *Array, repeats int, opts ...Option) *Array {
 	// merge the two: one copy, a strided input included.
 	if o.set&optAxes == 0 {
 		final := []int{mulSize(op, a.Size(), repeats)}
-		checkSize(op, final)
+		broad := append(slicesClone(a.shape), repeats)
+		checkShape(op, broad) // larger than final when a is empty
 		x := expandDims(a, []int{a.Ndim()}, o.stream)
-		x = BroadcastTo(x, append(slicesClone(a.shape), repeats), o.stream)
+		x = BroadcastTo(x, broad, o.stream)
 		return reshape(x, final, o.stream)
 	}
 	ax := normAxis(op, singleAxis(op, o, 0), a.Ndim())
@@ -142,9 +143,10 @@ func Repeat(a *Array, repeats int, opts ...Option) *Array {
 	}
 	final := slicesClone(a.shape)
 	final[ax] = mulSize(op, final[ax], repeats)
-	checkSize(op, final)
+	broad := slices.Insert(slicesClone(a.shape), ax+1, repeats)
+	checkShape(op, broad) // larger than final when a is empty
 	x := expandDims(a, []int{ax + 1}, o.stream)
-	x = BroadcastTo(x, slices.Insert(slicesClone(a.shape), ax+1, repeats), o.stream)
+	x = BroadcastTo(x, broad, o.stream)
 	return reshape(x, final, o.stream)
 }
 
@@ -201,7 +203,7 @@ var (
 func Pad(a *Array, widths any, opts ...Option) *Array {
 	const op = "pad"
 	o := parseOptions(op, optStream|optPad, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	lo, hi := padWidths(op, a, widths)
 	mode := o.pad.mode
 	shape := slicesClone(a.shape)
@@ -226,7 +228,7 @@ func Pad(a *Array, widths any, opts ...Option) *Array {
 	if !padded {
 		return a
 	}
-	checkSize(op, shape)
+	checkShape(op, shape)
 	return newArray(padPrim{lo: lo, hi: hi, mode: mode}, o.stream, inputs, shape, a.dtype)
 }
 
@@ -268,7 +270,8 @@ func padValue(op string, v any, dt Dtype) *Array {
 	case nil:
 		return weakScalar(op, 0).array(dt)
 	case *Array:
-		if x == nil || x.Size() != 1 {
+		checkArray(op, x)
+		if x.Size() != 1 {
 			panic(newError(op, "the constant must be a number or a one-element array"))
 		}
 		return x
@@ -289,7 +292,7 @@ func padValue(op string, v any, dt Dtype) *Array {
 func Roll(a *Array, shift any, opts ...Option) *Array {
 	const op = "roll"
 	o := parseOptions(op, optStream|optAxes, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	shifts, _ := intsArg(op, "shift", shift)
 	if len(shifts) == 0 {
 		panic(newError(op, "no shift given"))
@@ -345,7 +348,7 @@ func reduceShift(s, n int) int {
 func Diag(a *Array, k int, opts ...Option) *Array {
 	const op = "diag"
 	o := parseOptions(op, optStream, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	switch a.Ndim() {
 	case 1:
 		if k > math.MaxInt32 || k < -math.MaxInt32 {
@@ -353,7 +356,7 @@ func Diag(a *Array, k int, opts ...Option) *Array {
 		}
 		n := addSize(op, a.Size(), max(k, -k))
 		shape := []int{n, n}
-		checkSize(op, shape)
+		checkShape(op, shape)
 		zero := weakScalar(op, 0).array(a.dtype)
 		return newArray(diagPrim{k: k}, o.stream, []*Array{a, zero}, shape, a.dtype)
 	case 2:
@@ -375,7 +378,7 @@ func Diag(a *Array, k int, opts ...Option) *Array {
 func Trace(a *Array, offset int, opts ...Option) *Array {
 	const op = "trace"
 	o := parseOptions(op, optStream|optAxes|optDtype, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	if a.Ndim() < 2 {
 		panic(newError(op, "the array must have at least 2 dimensions, not shape %s", shapeString(a.shape)))
 	}
@@ -414,7 +417,7 @@ func Triu(a *Array, k int, opts ...Option) *Array { return triangle("triu", a, k
 
 func triangle(op string, a *Array, k int, upper bool, opts []Option) *Array {
 	o := parseOptions(op, optStream, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	if a.Ndim() < 2 {
 		panic(newError(op, "the array must have at least 2 dimensions, not shape %s", shapeString(a.shape)))
 	}
@@ -433,17 +436,6 @@ func singleAxis(op string, o options, def int) int {
 	return o.axes[0]
 }
 
-func checkArrays(op string, arrays []*Array) {
-	if len(arrays) == 0 {
-		panic(newError(op, "no arrays given"))
-	}
-	for _, a := range arrays {
-		if a == nil {
-			panic(newError(op, "nil array"))
-		}
-	}
-}
-
 func slicesCloneArrays(a []*Array) []*Array { return append([]*Array(nil), a...) }
 
 // shapesString lists the shapes of arrays: (2, 3), (2, 4).
@@ -456,35 +448,4 @@ func shapesString(arrays []*Array) string {
 		s += shapeString(a.shape)
 	}
 	return s
-}
-
-// addSize and mulSize compute dimensions, panicking with *Error on overflow.
-func addSize(op string, a, b int) int {
-	if a > math.MaxInt-b {
-		panic(newError(op, "dimension %d + %d is too large", a, b))
-	}
-	return a + b
-}
-
-func mulSize(op string, a, b int) int {
-	hi, lo := bits.Mul64(uint64(a), uint64(b))
-	if hi != 0 || lo > math.MaxInt {
-		panic(newError(op, "dimension %d * %d is too large", a, b))
-	}
-	return int(lo)
-}
-
-// checkSize panics with *Error when shape has more bytes than an int counts.
-func checkSize(op string, shape []int) {
-	n := 16 // the largest element size, so byte counts fit too
-	for _, d := range shape {
-		if d == 0 {
-			return
-		}
-		hi, lo := bits.Mul64(uint64(n), uint64(d))
-		if hi != 0 || lo > math.MaxInt {
-			panic(newError(op, "shape %s is too large", shapeString(shape)))
-		}
-		n = int(lo)
-	}
 }

@@ -32,13 +32,6 @@ func (p unaryPrim) Eval(s Stream, in, out []*Array) error {
 	return k.Unary(p.op, p.params, in[0].view(), out[0].view())
 }
 
-// checkArray panics with *Error naming op if a is nil.
-func checkArray(op string, a *Array) {
-	if a == nil {
-		panic(newError(op, "nil array"))
-	}
-}
-
 // unaryNode records op on x with a result of type dt.
 func unaryNode(name string, op core.UnaryOp, x *Array, dt Dtype, s Stream, p core.UnaryParams) *Array {
 	return newArray(unaryPrim{op: op, name: name, params: p}, s, []*Array{x}, x.shape, dt)

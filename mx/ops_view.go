@@ -53,7 +53,7 @@ func (o *options) intOr(kind optionKind, def int) int {
 // dimension other than one -1.
 func Reshape(a *Array, shape []int, opts ...Option) *Array {
 	o := parseOptions("reshape", optStream, opts)
-	needArray("reshape", a)
+	checkArray("reshape", a)
 	shape = reshapeShape("reshape", a.shape, shape)
 	return reshape(a, shape, o.stream)
 }
@@ -70,6 +70,7 @@ func reshape(a *Array, shape []int, s Stream) *Array {
 // panics with *Error naming op when shape cannot hold it.
 func reshapeShape(op string, from, shape []int) []int {
 	shape = slices.Clone(shape)
+	checkInferShape(op, shape)
 	n := shapeSize(from)
 	infer, known := -1, 1
 	for i, d := range shape {
@@ -95,13 +96,6 @@ func reshapeShape(op string, from, shape []int) []int {
 		panic(newError(op, "cannot reshape an array of shape %s into shape %s", shapeString(from), shapeString(shape)))
 	}
 	return shape
-}
-
-// needArray panics with *Error naming op when a is nil.
-func needArray(op string, a *Array) {
-	if a == nil {
-		panic(newError(op, "nil array"))
-	}
 }
 
 // reshapePrim gives its input a new shape of the same size.
@@ -200,7 +194,7 @@ func reshapeStrides(shape, strides, to []int) ([]int, bool) {
 // either lies wholly outside a's axes.
 func Flatten(a *Array, opts ...Option) *Array {
 	o := parseOptions("flatten", optStream|optStartAxis|optEndAxis, opts)
-	needArray("flatten", a)
+	checkArray("flatten", a)
 	nd := a.Ndim()
 	if nd == 0 {
 		return reshape(a, []int{1}, o.stream)
@@ -234,7 +228,7 @@ func Flatten(a *Array, opts ...Option) *Array {
 // the axis.
 func Unflatten(a *Array, axis int, shape []int, opts ...Option) *Array {
 	o := parseOptions("unflatten", optStream, opts)
-	needArray("unflatten", a)
+	checkArray("unflatten", a)
 	ax := normAxis("unflatten", axis, a.Ndim())
 	if len(shape) == 0 {
 		panic(newError("unflatten", "the shape to unflatten into cannot be empty"))
@@ -251,7 +245,7 @@ func Unflatten(a *Array, axis int, shape []int, opts ...Option) *Array {
 // *Error when a given axis is out of range, repeated, or not of size one.
 func Squeeze(a *Array, opts ...Option) *Array {
 	o := parseOptions("squeeze", optStream|optAxes, opts)
-	needArray("squeeze", a)
+	checkArray("squeeze", a)
 	var axes []int
 	if o.set&optAxes != 0 {
 		axes = normAxes("squeeze", o.axes, a.Ndim())
@@ -308,7 +302,7 @@ func (p squeezePrim) Eval(s Stream, in, out []*Array) error {
 // of range for the result or repeated.
 func ExpandDims(a *Array, axes any, opts ...Option) *Array {
 	o := parseOptions("expand_dims", optStream, opts)
-	needArray("expand_dims", a)
+	checkArray("expand_dims", a)
 	ax, _ := intsArg("expand_dims", "axes", axes)
 	if len(ax) == 0 {
 		return a
@@ -418,7 +412,7 @@ func PermuteDims(a *Array, opts ...Option) *Array {
 
 func transpose(op string, a *Array, opts []Option) *Array {
 	o := parseOptions(op, optStream|optAxes, opts)
-	needArray(op, a)
+	checkArray(op, a)
 	nd := a.Ndim()
 	perm := make([]int, nd)
 	if o.set&optAxes != 0 {
@@ -469,7 +463,7 @@ func (p transposePrim) Eval(s Stream, in, out []*Array) error {
 // panics with *Error when an axis is out of range.
 func SwapAxes(a *Array, axis1, axis2 int, opts ...Option) *Array {
 	o := parseOptions("swapaxes", optStream, opts)
-	needArray("swapaxes", a)
+	checkArray("swapaxes", a)
 	nd := a.Ndim()
 	i, j := normAxis("swapaxes", axis1, nd), normAxis("swapaxes", axis2, nd)
 	perm := make([]int, nd)
@@ -485,7 +479,7 @@ func SwapAxes(a *Array, axis1, axis2 int, opts ...Option) *Array {
 // with *Error when an axis is out of range.
 func MoveAxis(a *Array, source, destination int, opts ...Option) *Array {
 	o := parseOptions("moveaxis", optStream, opts)
-	needArray("moveaxis", a)
+	checkArray("moveaxis", a)
 	nd := a.Ndim()
 	src, dst := normAxis("moveaxis", source, nd), normAxis("moveaxis", destination, nd)
 	if src == dst {
@@ -541,7 +535,7 @@ func BroadcastArrays(arrays []*Array, opts ...Option) []*Array {
 	o := parseOptions("broadcast_arrays", optStream, opts)
 	shapes := make([][]int, len(arrays))
 	for i, a := range arrays {
-		needArray("broadcast_arrays", a)
+		checkArray("broadcast_arrays", a)
 		shapes[i] = a.shape
 	}
 	shape := broadcastShapes("broadcast_arrays", shapes...)
@@ -577,7 +571,7 @@ func (p broadcastPrim) Eval(s Stream, in, out []*Array) error {
 // offset is negative, or the view would reach outside a's elements.
 func AsStrided(a *Array, shape, strides []int, offset int, opts ...Option) *Array {
 	o := parseOptions("as_strided", optStream, opts)
-	needArray("as_strided", a)
+	checkArray("as_strided", a)
 	if shape == nil {
 		shape = a.shape
 	}
@@ -661,7 +655,7 @@ func (p asStridedPrim) Eval(s Stream, in, out []*Array) error {
 // not two different axes of a.
 func Diagonal(a *Array, offset int, opts ...Option) *Array {
 	o := parseOptions("diagonal", optStream|optAxes, opts)
-	needArray("diagonal", a)
+	checkArray("diagonal", a)
 	nd := a.Ndim()
 	if nd < 2 {
 		panic(newError("diagonal", "needs an array of at least two dimensions, not shape %s", shapeString(a.shape)))
@@ -728,11 +722,11 @@ func (p diagonalViewPrim) place(strides []int, empty bool) ([]int, int) {
 // of the indices at which the parts begin: []int{2, 5} gives a[:2], a[2:5]
 // and a[5:] along the axis, with indices clamped and negative ones counted
 // from the end as in slices. The parts are views of a. It panics with
-// *Error when n is not positive or does not divide the axis, or the axis
-// is out of range.
+// *Error when n is not positive, does not divide the axis or is more than
+// a million, or the axis is out of range.
 func Split(a *Array, parts any, opts ...Option) []*Array {
 	o := parseOptions("split", optStream|optAxes, opts)
-	needArray("split", a)
+	checkArray("split", a)
 	axis := 0
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {
@@ -754,6 +748,7 @@ func Split(a *Array, parts any, opts ...Option) []*Array {
 		if d%n != 0 {
 			panic(newError("split", "%d parts do not divide axis %d of size %d (shape %s)", n, axis, d, shapeString(a.shape)))
 		}
+		checkOutputs("split", n)
 		for i := 1; i < n; i++ {
 			indices = append(indices, i*(d/n))
 		}
@@ -827,10 +822,10 @@ func (p splitPrim) place(i int, strides []int, empty bool) ([]int, int) {
 // Unstack splits a along the axis given with mx.Axis (default 0) into the
 // a.Dim(axis) arrays that mx.Index would give for each index along it,
 // views of a with that axis removed. It panics with *Error when the axis is
-// out of range.
+// out of range or longer than a million.
 func Unstack(a *Array, opts ...Option) []*Array {
 	o := parseOptions("unstack", optStream|optAxes, opts)
-	needArray("unstack", a)
+	checkArray("unstack", a)
 	axis := 0
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {
@@ -843,6 +838,7 @@ func Unstack(a *Array, opts ...Option) []*Array {
 	if n == 0 {
 		return []*Array{}
 	}
+	checkOutputs("unstack", n)
 	indices := make([]int, n-1)
 	for i := range indices {
 		indices[i] = i + 1
@@ -858,7 +854,7 @@ func Unstack(a *Array, opts ...Option) []*Array {
 // shape (1,); others are returned as they are.
 func Atleast1d(a *Array, opts ...Option) *Array {
 	o := parseOptions("atleast_1d", optStream, opts)
-	needArray("atleast_1d", a)
+	checkArray("atleast_1d", a)
 	if a.Ndim() == 0 {
 		return reshape(a, []int{1}, o.stream)
 	}
@@ -870,7 +866,7 @@ func Atleast1d(a *Array, opts ...Option) *Array {
 // they are.
 func Atleast2d(a *Array, opts ...Option) *Array {
 	o := parseOptions("atleast_2d", optStream, opts)
-	needArray("atleast_2d", a)
+	checkArray("atleast_2d", a)
 	switch a.Ndim() {
 	case 0:
 		return reshape(a, []int{1, 1}, o.stream)
@@ -885,7 +881,7 @@ func Atleast2d(a *Array, opts ...Option) *Array {
 // (m, n) shape (m, n, 1); others are returned as they are.
 func Atleast3d(a *Array, opts ...Option) *Array {
 	o := parseOptions("atleast_3d", optStream, opts)
-	needArray("atleast_3d", a)
+	checkArray("atleast_3d", a)
 	switch a.Ndim() {
 	case 0:
 		return reshape(a, []int{1, 1, 1}, o.stream)
@@ -902,7 +898,7 @@ func Atleast3d(a *Array, opts ...Option) *Array {
 // an axis is out of range or repeated.
 func Flip(a *Array, opts ...Option) *Array {
 	o := parseOptions("flip", optStream|optAxes, opts)
-	needArray("flip", a)
+	checkArray("flip", a)
 	nd := a.Ndim()
 	var axes []int
 	if o.set&optAxes != 0 {
@@ -930,7 +926,7 @@ func Flip(a *Array, opts ...Option) *Array {
 // negative or the axis is out of range (a 0-d array has none).
 func Diff(a *Array, n int, opts ...Option) *Array {
 	o := parseOptions("diff", optStream|optAxes, opts)
-	needArray("diff", a)
+	checkArray("diff", a)
 	axis := -1
 	if o.set&optAxes != 0 {
 		if len(o.axes) != 1 {

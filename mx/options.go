@@ -111,10 +111,19 @@ func parseOptions(op string, allowed optionKind, opts []Option) options {
 		case nil:
 			panic(newError(op, "nil option"))
 		case Stream:
+			if _, err := v.lookup(); err != nil {
+				panic(&Error{Op: op, Msg: err.Error(), Err: err})
+			}
 			v.apply(&o)
 		case Device:
+			if err := deviceError(v); err != nil {
+				panic(&Error{Op: op, Msg: err.Error(), Err: err})
+			}
 			v.apply(&o)
 		case Dtype:
+			if !v.valid() {
+				panic(newError(op, "invalid dtype %v", v))
+			}
 			v.apply(&o)
 		default:
 			o = applyOption(o, opt)

@@ -50,7 +50,11 @@ func kernelsFor[K any](op string, s Stream) (K, error) {
 
 // alloc gives a a fresh row-major buffer on s's device.
 func (a *Array) alloc(s Stream) error {
-	buf, err := core.Host.Alloc(a.Nbytes())
+	n, ok := shapeBytes(a.shape, a.dtype.Size())
+	if !ok {
+		return fmt.Errorf("an array of shape %s and type %v is too large", shapeString(a.shape), a.dtype)
+	}
+	buf, err := core.Host.Alloc(n)
 	if err != nil {
 		return err
 	}

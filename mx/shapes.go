@@ -1,6 +1,10 @@
 package mx
 
-import "slices"
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
 
 // normAxis returns axis as a non-negative index into ndim dimensions, or
 // panics with *Error naming op.
@@ -61,6 +65,7 @@ func broadcastShapes(op string, shapes ...[]int) []int {
 			}
 		}
 	}
+	checkShape(op, out) // (n, 1) and (1, n) make n*n
 	return out
 }
 
@@ -78,11 +83,117 @@ func broadcastStrides(shape, strides, to []int) []int {
 	return out
 }
 
-// checkShape panics with *Error if shape has a negative dimension.
+// checkShape panics with *Error if shape has a negative dimension, or if
+// its nonzero dimensions multiply to more bytes than an int counts (as
+// NumPy, even when another dimension is zero): every shape an op makes
+// passes it, so that sizes, strides and byte counts never overflow.
 func checkShape(op string, shape []int) {
+	n := 16 // the largest element size, so byte counts fit too
 	for _, d := range shape {
 		if d < 0 {
 			panic(newError(op, "negative dimension in shape %s", shapeString(shape)))
 		}
+	}
+	for _, d := range shape {
+		if d == 0 {
+			continue
+		}
+		hi, lo := bits.Mul64(uint64(n), uint64(d))
+		if hi != 0 || lo > math.MaxInt {
+			panic(newError(op, "shape %s is too large", shapeString(shape)))
+		}
+		n = int(lo)
+	}
+}
+
+// checkInferShape is checkShape for a shape in which one -1 (a dimension
+// to infer) may stand for any size: it checks the other dimensions.
+func checkInferShape(op string, shape []int) {
+	known := make([]int, 0, len(shape))
+	for _, d := range shape {
+		if d != -1 {
+			known = append(known, d)
+		}
+	}
+	checkShape(op, known)
+}
+
+// shapeBytes returns the bytes of an array of shape with elements of size
+// elem, and false when that does not fit in an int.
+func shapeBytes(shape []int, elem int) (int, bool) {
+	n := elem
+	for _, d := range shape {
+		if d == 0 {
+			return 0, true
+		}
+		hi, lo := bits.Mul64(uint64(n), uint64(d))
+		if d < 0 || hi != 0 || lo > math.MaxInt {
+			return 0, false
+		}
+		n = int(lo)
+	}
+	return n, true
+}
+
+// addSize and mulSize compute dimensions, panicking with *Error on overflow.
+func addSize(op string, a, b int) int {
+	if a > math.MaxInt-b {
+		panic(newError(op, "dimension %d + %d is too large", a, b))
+	}
+	return a + b
+}
+
+func mulSize(op string, a, b int) int {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt {
+		panic(newError(op, "dimension %d * %d is too large", a, b))
+	}
+	return int(lo)
+}
+
+// checkArray panics with *Error naming op if a is nil or a zero Array that
+// no op made. Every op checks its array arguments with it (or checkArrays)
+// before it looks at them.
+func checkArray(op string, a *Array) {
+	if a == nil {
+		panic(newError(op, "nil array"))
+	}
+	if a.status.Load() == statusUnmade {
+		panic(newError(op, "the zero Array holds nothing: make arrays with NewArray or an op"))
+	}
+}
+
+// checkArrays panics with *Error naming op if arrays is empty or holds a
+// nil array.
+func checkArrays(op string, arrays []*Array) {
+	if len(arrays) == 0 {
+		panic(newError(op, "no arrays given"))
+	}
+	checkEach(op, "", arrays)
+}
+
+// checkEach panics with *Error naming op if arrays holds a nil array; what
+// says which arrays they are ("primal", "output"), if it matters.
+func checkEach(op, what string, arrays []*Array) {
+	for i, a := range arrays {
+		if a == nil {
+			if what == "" {
+				panic(newError(op, "nil array at position %d", i))
+			}
+			panic(newError(op, "%s %d is a nil array", what, i))
+		}
+		checkArray(op, a)
+	}
+}
+
+// maxOutputs is the most arrays one op returns (Split, Unstack): each is a
+// Go value of a few hundred bytes, so a million of them is already a lot.
+const maxOutputs = 1 << 20
+
+// checkOutputs panics with *Error naming op when n arrays are too many to
+// return.
+func checkOutputs(op string, n int) {
+	if n > maxOutputs {
+		panic(newError(op, "cannot return %d arrays (at most %d)", n, maxOutputs))
 	}
 }

@@ -19,6 +19,7 @@ func (s Stream) String() string { return fmt.Sprintf("Stream(%v, %d)", s.Device,
 
 // streamState is a stream's queue and worker.
 type streamState struct {
+	dev   Device
 	mu    sync.Mutex
 	cond  *sync.Cond
 	queue []*node
@@ -42,7 +43,7 @@ func NewStream(d Device) Stream {
 }
 
 func newStream(d Device) Stream {
-	st := &streamState{}
+	st := &streamState{dev: d}
 	st.cond = sync.NewCond(&st.mu)
 	st.idle = sync.NewCond(&st.mu)
 	streamsMu.Lock()
@@ -53,13 +54,26 @@ func newStream(d Device) Stream {
 	return s
 }
 
-func (s Stream) state() *streamState {
+func (s Stream) state() *streamState { return s.stateFor("stream") }
+
+// stateFor returns the state of s, and panics with *Error naming op if s
+// was never made.
+func (s Stream) stateFor(op string) *streamState {
+	st, err := s.lookup()
+	if err != nil {
+		panic(&Error{Op: op, Msg: err.Error(), Err: err})
+	}
+	return st
+}
+
+// lookup returns the state of s, or an error if s was never made.
+func (s Stream) lookup() (*streamState, error) {
 	streamsMu.RLock()
 	defer streamsMu.RUnlock()
-	if s.Index < 0 || s.Index >= len(streams) {
-		panic(newError("stream", "%v was never made (use NewStream)", s))
+	if s.Index < 0 || s.Index >= len(streams) || streams[s.Index].dev != s.Device {
+		return nil, fmt.Errorf("%v was never made (use NewStream)", s)
 	}
-	return streams[s.Index]
+	return streams[s.Index], nil
 }
 
 // enqueue appends nodes to the stream's queue.
@@ -92,7 +106,8 @@ func (st *streamState) work(s Stream) {
 }
 
 // Synchronize waits until every op queued on the streams so far has run: all
-// streams when none are named.
+// streams when none are named. It panics with *Error on a stream that was
+// never made.
 func Synchronize(ss ...Stream) {
 	if len(ss) == 0 {
 		streamsMu.RLock()
@@ -104,7 +119,7 @@ func Synchronize(ss ...Stream) {
 		return
 	}
 	for _, s := range ss {
-		s.state().drain()
+		s.stateFor("synchronize").drain()
 	}
 }
 

@@ -85,17 +85,24 @@ func tracedCopies(sc *traceScope, arrays []*Array) []*Array {
 // VJP computes the vector-Jacobian product of f at primals: it returns f's
 // outputs and, for each primal, the sum over outputs of the cotangent
 // times the derivative of that output (one cotangent per output, of the
-// output's shape). Inputs that no output depends on get zeros.
+// output's shape). Inputs that no output depends on get zeros. It panics
+// with *Error for a nil f, a nil array among primals or f's outputs, and
+// cotangents that do not match the outputs.
 func VJP(f func([]*Array) []*Array, primals, cotangents []*Array) (outputs, vjps []*Array) {
+	if f == nil {
+		panic(newError("vjp", "nil function"))
+	}
 	return vjpWith(f, primals, func([]*Array) []*Array { return cotangents })
 }
 
 // vjpWith is VJP with the cotangents made from the outputs once they are known.
 func vjpWith(f func([]*Array) []*Array, primals []*Array, makeCot func([]*Array) []*Array) (outputs, vjps []*Array) {
+	checkEach("vjp", "primal", primals)
 	sc := newScope("vjp", primals)
 	defer sc.end()
 	tr := tracedCopies(sc, primals)
 	outputs = f(tr)
+	checkEach("vjp", "output", outputs)
 	cotangents := makeCot(outputs)
 	if len(cotangents) != len(outputs) {
 		panic(newError("vjp", "got %d cotangents for %d outputs", len(cotangents), len(outputs)))
@@ -182,7 +189,13 @@ func zerosLike(a *Array, s Stream) *Array {
 
 // JVP computes the Jacobian-vector product of f at primals along tangents
 // (one per primal, of its shape): it returns f's outputs and their tangents.
+// It panics with *Error for a nil f, a nil array among primals or f's
+// outputs, and tangents that do not match the primals.
 func JVP(f func([]*Array) []*Array, primals, tangents []*Array) (outputs, jvps []*Array) {
+	if f == nil {
+		panic(newError("jvp", "nil function"))
+	}
+	checkEach("jvp", "primal", primals)
 	if len(tangents) != len(primals) {
 		panic(newError("jvp", "got %d tangents for %d primals", len(tangents), len(primals)))
 	}
@@ -195,6 +208,7 @@ func JVP(f func([]*Array) []*Array, primals, tangents []*Array) (outputs, jvps [
 	defer sc.end()
 	tr := tracedCopies(sc, primals)
 	outputs = f(tr)
+	checkEach("jvp", "output", outputs)
 	g := traceGraph(tr, outputs)
 	tan := map[*Array]*Array{}
 	for i, t := range tr {

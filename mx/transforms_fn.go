@@ -1,5 +1,7 @@
 package mx
 
+import "reflect"
+
 // Func is a function form that Grad and ValueAndGrad accept besides the
 // canonical func([]*Array) []*Array: one, two or three arrays in (an op
 // such as mx.Sin, whose options are passed through, fits too) or a variadic
@@ -14,7 +16,10 @@ type Func interface {
 
 // canonical returns f as a function of a slice of arrays with one output,
 // and the number of arrays it takes (-1: any).
-func canonical[F Func](f F) (func(args []*Array, opts []Option) *Array, int) {
+func canonical[F Func](op string, f F) (func(args []*Array, opts []Option) *Array, int) {
+	if reflect.ValueOf(f).IsNil() {
+		panic(newError(op, "nil function"))
+	}
 	switch g := any(f).(type) {
 	case func(*Array) *Array:
 		return func(a []*Array, _ []Option) *Array { return g(a[0]) }, 1
@@ -27,7 +32,7 @@ func canonical[F Func](f F) (func(args []*Array, opts []Option) *Array, int) {
 	case func(...*Array) *Array:
 		return func(a []*Array, _ []Option) *Array { return g(a...) }, -1
 	}
-	panic(newError("grad", "unsupported function type %T", f))
+	panic(newError(op, "unsupported function type %T", f))
 }
 
 // fromCanonical turns h back into the form F.
@@ -58,6 +63,9 @@ func fromCanonical[F Func](h func(args []*Array, opts []Option) *Array) F {
 //	dx := mx.Grad(loss, 1)(w, x, y)  // d loss / d x
 //
 // For several arguments at once, or the value as well, use ValueAndGrad.
+// It panics with *Error for a nil f; the function it returns panics with
+// *Error for a wrong number of arguments, a nil array, an argnum out of
+// range, or a result of f that is not one element.
 func Grad[F Func](f F, argnum ...int) F {
 	if len(argnum) > 1 {
 		panic(newError("grad", "Grad takes one argnum; use ValueAndGrad for several"))
@@ -78,6 +86,8 @@ func Grad[F Func](f F, argnum ...int) F {
 // in the order of argnums:
 //
 //	loss, grads := mx.ValueAndGrad(lossFn, 0, 1)(w, x, y)
+//
+// It panics as Grad does, and on an argnum given twice.
 func ValueAndGrad[F Func](f F, argnums ...int) func(args ...*Array) (*Array, []*Array) {
 	if len(argnums) == 0 {
 		argnums = []int{0}
@@ -87,7 +97,7 @@ func ValueAndGrad[F Func](f F, argnums ...int) func(args ...*Array) (*Array, []*
 }
 
 func valueAndGrad[F Func](op string, f F, argnums []int) func([]*Array, []Option) (*Array, []*Array) {
-	g, arity := canonical(f)
+	g, arity := canonical(op, f)
 	return func(args []*Array, opts []Option) (*Array, []*Array) {
 		if arity >= 0 && len(args) != arity {
 			panic(newError(op, "function takes %d arrays, got %d", arity, len(args)))
@@ -118,6 +128,9 @@ func valueAndGrad[F Func](op string, f F, argnums []int) func([]*Array, []Option
 				full[a] = p[i]
 			}
 			value = g(full, opts)
+			if value == nil {
+				panic(newError(op, "the function returned a nil array"))
+			}
 			if value.Size() != 1 {
 				panic(newError(op, "the function must return a scalar, not an array of shape %s", shapeString(value.shape)))
 			}

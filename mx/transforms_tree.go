@@ -38,7 +38,10 @@ func valueAndGradTree[T any](op string, f func(T) *Array) func(T) (*Array, T) {
 	return func(params T) (*Array, T) {
 		var primals []*Array
 		w := &treeWalk{op: op}
-		w.each(reflect.ValueOf(&params).Elem(), "", func(_ string, a *Array) { primals = append(primals, a) })
+		w.each(reflect.ValueOf(&params).Elem(), "", func(_ string, a *Array) {
+			checkArray(op, a)
+			primals = append(primals, a)
+		})
 		inner := func(tr []*Array) []*Array {
 			value := f(withLeaves(op, params, tr))
 			if value == nil {

@@ -11,8 +11,15 @@ const NoAxis = math.MinInt32
 // one axis per input (negative counts from the end; NoAxis: not mapped);
 // outAxes has one per output (where the batch axis goes). nil inAxes or
 // outAxes mean axis 0 for all. Mapped inputs must agree on the batch size.
+// It panics with *Error for a nil f; the function it returns panics with
+// *Error for nil inputs or outputs, axes out of range, batch sizes that
+// differ, or no mapped input.
 func Vmap(f func([]*Array) []*Array, inAxes, outAxes []int) func([]*Array) []*Array {
+	if f == nil {
+		panic(newError("vmap", "nil function"))
+	}
 	return func(inputs []*Array) []*Array {
+		checkEach("vmap", "input", inputs)
 		axes := make([]int, len(inputs))
 		batch := -1
 		for i, in := range inputs {
@@ -60,6 +67,7 @@ func Vmap(f func([]*Array) []*Array, inAxes, outAxes []int) func([]*Array) []*Ar
 			}
 			outs = f(args)
 		}()
+		checkEach("vmap", "output", outs)
 		g := traceGraph(holders, outs)
 		for _, n := range g.order {
 			if !g.depends[n.outputs[0]] || len(n.inputs) == 0 {

@@ -102,18 +102,36 @@ func (e *OutOfMemoryError) Error() string {
 	return fmt.Sprintf("out of memory: %d bytes requested with %d active and a limit of %d", e.Requested, e.Active, e.Limit)
 }
 
+// machineMemory is the most bytes that can be active at once: the
+// machine's memory and swap, or 1<<47 bytes when that is unknown. It holds
+// when no memory limit is set, so that an impossible request fails with an
+// error instead of bringing the Go runtime down.
+var machineMemory = func() int64 {
+	if n := physicalMemory(); n > 0 {
+		return n
+	}
+	return 1 << 47
+}()
+
 // Alloc returns a buffer of n bytes with one reference. Its contents are
-// undefined (a reused block is not cleared). When the memory limit would be
-// passed it frees the cache, lets the garbage collector return unreachable
-// arrays, and tries once more before it fails.
+// undefined (a reused block is not cleared). When the memory limit (or,
+// without one, the machine's memory) would be passed it frees the cache,
+// lets the garbage collector return unreachable arrays, and tries again a
+// few times before it fails; a request larger than the limit fails at once.
 func (a *Allocator) Alloc(n int) (*Buffer, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("core: negative allocation of %d bytes", n)
 	}
-	size := bucket(n)
 	for try := 0; ; try++ {
 		a.mu.Lock()
-		if a.limit == 0 || a.active+int64(size) <= a.limit {
+		limit := a.limitLocked()
+		if int64(n) > limit {
+			active := a.active
+			a.mu.Unlock()
+			return nil, &OutOfMemoryError{int64(n), active, limit}
+		}
+		size := bucket(n)
+		if a.active+int64(size) <= limit {
 			if blocks := a.cache[size]; len(blocks) > 0 {
 				blk := blocks[len(blocks)-1]
 				a.cache[size] = blocks[:len(blocks)-1]
@@ -126,7 +144,7 @@ func (a *Allocator) Alloc(n int) (*Buffer, error) {
 			a.mu.Unlock()
 			return a.wrap(make([]byte, n, size)), nil
 		}
-		active, limit := a.active, a.limit
+		active := a.active
 		a.mu.Unlock()
 		if try == 4 {
 			return nil, &OutOfMemoryError{int64(n), active, limit}
@@ -148,6 +166,24 @@ func (a *Allocator) collect() {
 			a.collecting.Store(false)
 		}()
 	}
+}
+
+// Limit returns the most bytes that may be active at once: the memory
+// limit, or the machine's memory without one. Kernels check the scratch
+// they make for themselves against it.
+func (a *Allocator) Limit() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.limitLocked()
+}
+
+// limitLocked is the memory limit, or the machine's memory without one;
+// a.mu must be held.
+func (a *Allocator) limitLocked() int64 {
+	if a.limit <= 0 || a.limit > machineMemory {
+		return machineMemory
+	}
+	return a.limit
 }
 
 func (a *Allocator) wrap(host []byte) *Buffer {

@@ -67,16 +67,16 @@ func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
 // gemmTeam is what the workers computing one GEMM together share: two
 // buffers for packed kc×nc blocks of B (one is packed while the other may
-// still be read), a barrier, and for each block of B a counter through
-// which the workers claim blocks of rowBlock rows of C, each packing its
-// own blocks of A. Claiming rather than a fixed split keeps both cores busy
+// still be read), a barrier, and for each block of B a counter (three,
+// used in turn) through which the workers claim blocks of rowBlock rows of
+// C, each packing its own blocks of A. Claiming rather than a fixed split keeps both cores busy
 // when one of them is slowed by other work.
 type gemmTeam[T gemmFloat] struct {
 	workers  int
 	bp       [2][]T
 	bar      barrier
 	rowBlock int
-	claims   []atomic.Int32 // per step of the (jc, pc) loops
+	claims   [3]atomic.Int32 // per step of the (jc, pc) loops, in turn
 }
 
 func newGemmTeam[T gemmFloat](cfg *gemmConfig[T], m, n, k, workers int) *gemmTeam[T] {
@@ -93,7 +93,6 @@ func newGemmTeam[T gemmFloat](cfg *gemmConfig[T], m, n, k, workers int) *gemmTea
 	if workers > 1 {
 		t.rowBlock = min(cfg.mc, max(cfg.mr, roundUp((m+4*workers-1)/(4*workers), cfg.mr)))
 	}
-	t.claims = make([]atomic.Int32, ((n+cfg.nc-1)/cfg.nc)*((k+cfg.kc-1)/cfg.kc))
 	return t
 }
 
@@ -170,7 +169,13 @@ func gemmBlocked[S any, T gemmFloat](cfg *gemmConfig[T], m, n, k int, alpha T, a
 			if pc > 0 {
 				bet = 1
 			}
-			bp, claims := team.bp[step%2], &team.claims[step]
+			bp, claims := team.bp[step%2], &team.claims[step%3]
+			if w == 0 {
+				// The counter of the next step was last used two steps
+				// ago: every worker has passed the barrier since, and
+				// none uses it again before the next barrier.
+				team.claims[(step+1)%3].Store(0)
+			}
 			step++
 			if q1 > q0 {
 				packPanels(bp[q0*nr*kb:], b.at(pc, jc+q0*nr).t(), min(q1*nr, nb)-q0*nr, kb, nr)

@@ -18,6 +18,20 @@ func (be *backend) Matmul(a, b, out core.View, c *core.View, alpha, beta float64
 	if out.Size() == 0 {
 		return nil
 	}
+	// Scratch that grows with the inner dimension: the vector of a
+	// half-precision matrix-vector product and a row of its matrix, in
+	// float32; the complex product's copies of A and B, as float32 pairs.
+	m, n, k := out.Shape[nd-2], out.Shape[nd-1], a.Shape[nd-1]
+	switch out.Dtype {
+	case core.Float16, core.Bfloat16:
+		if err := checkScratch(k, 8); err != nil {
+			return err
+		}
+	case core.Complex64:
+		if err := checkScratch(k, 16*n+8*m); err != nil {
+			return err
+		}
+	}
 	if c == nil || beta == 0 {
 		beta = 0
 	} else if err := be.Copy(*c, out); err != nil {

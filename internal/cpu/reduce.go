@@ -349,6 +349,10 @@ func reduceTyped(op core.ReduceOp, axes []int, ddof int, in, out core.View) erro
 			return nil
 		}
 	case core.ReduceMedian:
+		// Each worker gathers one output's reduced elements as float64.
+		if err := checkScratch(p.nRed, 8*runtime.GOMAXPROCS(0)); err != nil {
+			return err
+		}
 		if reduceMedian(p, in, out) {
 			return nil
 		}

@@ -2,6 +2,7 @@ package random
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -65,7 +66,8 @@ func isValue(v any, x float64) bool {
 }
 
 // shapeArg returns a copy of a sampler's shape, nil meaning def, and panics
-// with *mx.Error on a negative dimension.
+// with *mx.Error on a negative dimension or a shape too large to count
+// (with room for a last axis of two, which complex samples add).
 func shapeArg(op string, shape, def []int) []int {
 	if shape == nil {
 		shape = def
@@ -78,6 +80,17 @@ func shapeArg(op string, shape, def []int) []int {
 		if d < 0 {
 			panic(errorf(op, "negative dimension in shape %v", shape))
 		}
+	}
+	n := 32 // bytes of two elements of the largest type
+	for _, d := range shape {
+		if d == 0 {
+			continue
+		}
+		hi, lo := bits.Mul64(uint64(n), uint64(d))
+		if hi != 0 || lo > math.MaxInt {
+			panic(errorf(op, "shape %v is too large", shape))
+		}
+		n = int(lo)
 	}
 	return shape
 }
@@ -153,7 +166,7 @@ func Uniform(low, high any, shape []int, opts ...mx.Option) *mx.Array {
 	shape = shapeArg(op, shape, nil)
 	lo := paramAs(op, "low", low, dt, o.Stream)
 	hi := paramAs(op, "high", high, dt, o.Stream)
-	return uniform(op, lo, hi, shape, dt, keyOf(o), o.Stream)
+	return uniform(op, lo, hi, shape, dt, keyOf(op, o), o.Stream)
 }
 
 // uniform is MLX's uniform of lo and hi, already of type dt.
@@ -195,7 +208,7 @@ func Bernoulli(p any, shape []int, opts ...mx.Option) *mx.Array {
 	s := o.Stream
 	// p on the scale of the bits, [0, just above 2^32 - 1].
 	upper := mx.Scalar(math.Nextafter32(float32(math.MaxUint32), math.MaxFloat32))
-	return mx.Less(mx.RandomBits(keyOf(o), shape, 4, s), mx.Multiply(pa, upper, s), s)
+	return mx.Less(mx.RandomBits(keyOf(op, o), shape, 4, s), mx.Multiply(pa, upper, s), s)
 }
 
 // Normal returns samples of the given shape from the normal distribution
@@ -217,7 +230,7 @@ func Normal(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
 	shape = shapeArg(op, shape, nil)
 	s := o.Stream
 	if dt == mx.Complex64 {
-		return complexNormal(loc, scale, shape, keyOf(o), s)
+		return complexNormal(loc, scale, shape, keyOf(op, o), s)
 	}
 	if !dt.IsFloating() {
 		panic(errorf(op, "can only generate samples of a floating type or complex64, not %v", dt))
@@ -233,7 +246,7 @@ func Normal(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
 		checkFits(op, shape, scaleA.Shape())
 		applied = mx.Multiply(applied, scaleA, s)
 	}
-	u := symmetricUniform(op, shape, keyOf(o), s)
+	u := symmetricUniform(op, shape, keyOf(op, o), s)
 	out := mx.Multiply(applied, mx.AsType(mx.Erfinv(u, s), dt, s), s)
 	if locA != nil {
 		out = mx.Add(locA, out, s)
@@ -277,7 +290,7 @@ func Randint(low, high any, shape []int, opts ...mx.Option) *mx.Array {
 	shape = shapeArg(op, shape, nil)
 	s := o.Stream
 	lo, hi := param(op, "low", low), param(op, "high", high)
-	u := uniform(op, mx.AsType(lo, mx.Float32, s), mx.AsType(hi, mx.Float32, s), shape, mx.Float32, keyOf(o), s)
+	u := uniform(op, mx.AsType(lo, mx.Float32, s), mx.AsType(hi, mx.Float32, s), shape, mx.Float32, keyOf(op, o), s)
 	out := mx.AsType(mx.Floor(u, s), dt, s)
 	top := mx.AsType(mx.Subtract(hi, mx.Scalar(1, hi.Dtype()), s), dt, s)
 	return mx.Maximum(mx.Minimum(out, top, s), mx.AsType(lo, dt, s), s)
@@ -305,7 +318,7 @@ func TruncatedNormal(lower, upper any, shape []int, opts ...mx.Option) *mx.Array
 	sqrt2 := mx.Scalar(math.Sqrt2, dt)
 	a := mx.Erf(mx.Divide(lo, sqrt2, s), s)
 	b := mx.Erf(mx.Divide(hi, sqrt2, s), s)
-	u := uniform(op, a, b, shape, dt, keyOf(o), s)
+	u := uniform(op, a, b, shape, dt, keyOf(op, o), s)
 	out := mx.Multiply(sqrt2, mx.Erfinv(u, s), s)
 	return mx.Maximum(mx.Minimum(hi, out, s), lo, s)
 }
@@ -321,7 +334,7 @@ func Gumbel(shape []int, opts ...mx.Option) *mx.Array {
 	if !dt.IsFloating() {
 		panic(errorf(op, "only real floating types are supported, not %v", dt))
 	}
-	return gumbel(op, shapeArg(op, shape, nil), dt, keyOf(o), o.Stream)
+	return gumbel(op, shapeArg(op, shape, nil), dt, keyOf(op, o), o.Stream)
 }
 
 func gumbel(op string, shape []int, dt mx.Dtype, key *mx.Array, s mx.Stream) *mx.Array {
@@ -353,7 +366,7 @@ func Laplace(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
 		scaleA = paramAs(op, "scale", scale, dt, s)
 		checkFits(op, shape, scaleA.Shape())
 	}
-	u := symmetricUniform(op, shape, keyOf(o), s)
+	u := symmetricUniform(op, shape, keyOf(op, o), s)
 	// The inverse of the distribution function: sign(u) * log(1 - |u|).
 	out := mx.Multiply(mx.Sign(u, s), mx.Log1p(mx.Multiply(mx.Scalar(-1.0, dt), mx.Abs(u, s), s), s), s)
 	out = mx.AsType(out, dt, s)
@@ -371,8 +384,8 @@ func Laplace(loc, scale any, shape []int, opts ...mx.Option) *mx.Array {
 // option; default -1): each sample is the index of a category, as uint32.
 // shape is the shape of the samples; it must broadcast with logits' shape
 // without that axis, and nil means that shape (one sample per
-// distribution). It panics with *mx.Error on a bad axis or shape, or a bad
-// key.
+// distribution). It panics with *mx.Error on a bad axis or shape, an axis
+// of no categories, or a bad key.
 func Categorical(logits *mx.Array, shape []int, opts ...mx.Option) *mx.Array {
 	const op = "categorical"
 	o := parse(op, opts, allowAxis)
@@ -385,14 +398,14 @@ func Categorical(logits *mx.Array, shape []int, opts ...mx.Option) *mx.Array {
 	if !slices.Equal(broadcast(op, shape, reduced), shape) {
 		panic(errorf(op, "the sample shape %v does not broadcast with the shape of the logits without axis %d, %v", shape, axis, reduced))
 	}
-	return categorical(logits, axis, shape, keyOf(o), o.Stream)
+	return categorical(logits, axis, shape, keyOf(op, o), o.Stream)
 }
 
 // CategoricalSamples returns num samples from each of the categorical
 // distributions along an axis of logits (the mx.Axis option; default -1),
 // as uint32 indices: the shape is that of logits without the axis,
-// followed by num. It panics with *mx.Error on a bad axis, negative num, or
-// a bad key.
+// followed by num. It panics with *mx.Error on a bad axis, an axis of no
+// categories, negative num, or a bad key.
 func CategoricalSamples(logits *mx.Array, num int, opts ...mx.Option) *mx.Array {
 	const op = "categorical"
 	o := parse(op, opts, allowAxis)
@@ -406,7 +419,7 @@ func CategoricalSamples(logits *mx.Array, num int, opts ...mx.Option) *mx.Array 
 	x := mx.ExpandDims(logits, -1, o.Stream)
 	shape := slices.Delete(slices.Clone(x.Shape()), axis, axis+1)
 	shape[len(shape)-1] = num
-	return categorical(x, axis, shape, keyOf(o), o.Stream)
+	return categorical(x, axis, shape, keyOf(op, o), o.Stream)
 }
 
 func categoricalAxis(op string, logits *mx.Array, o mx.Options) int {
@@ -421,6 +434,9 @@ func categoricalAxis(op string, logits *mx.Array, o mx.Options) int {
 	if axis < 0 {
 		axis += nd
 	}
+	if logits.Dim(axis) == 0 {
+		panic(errorf(op, "no categories: axis %d of the logits of shape %v is empty", axis, logits.Shape()))
+	}
 	return axis
 }
 
@@ -429,7 +445,7 @@ func categoricalAxis(op string, logits *mx.Array, o mx.Options) int {
 func categorical(logits *mx.Array, axis int, shape []int, key *mx.Array, s mx.Stream) *mx.Array {
 	gshape := slices.Clone(shape)
 	off := axis + len(shape) - logits.Ndim() + 1
-	gshape = slices.Insert(gshape, off, logits.Dim(axis))
+	gshape = shapeArg("categorical", slices.Insert(gshape, off, logits.Dim(axis)), nil)
 	g := gumbel("categorical", gshape, mx.Float32, key, s)
 	return mx.Argmax(mx.Add(g, logits, s), mx.Axis(off), s)
 }

@@ -129,7 +129,7 @@ func TestDistributionErrors(t *testing.T) {
 	expectError(t, "uniform", func() { Uniform(mx.Zeros([]int{2}), mx.Ones([]int{3}), []int{3}) })
 	expectError(t, "uniform", func() { Uniform("0", 1, nil) })
 	expectError(t, "uniform", func() { Uniform(0, 1, nil, mx.Axis(0)) })
-	expectError(t, "random_bits", func() { Uniform(0, 1, nil, mx.WithKey(mx.NewArray([]int32{0, 0}))) })
+	expectError(t, "uniform", func() { Uniform(0, 1, nil, mx.WithKey(mx.NewArray([]int32{0, 0}))) })
 	expectError(t, "bernoulli", func() { Bernoulli(0, []int{2}) })
 	expectError(t, "bernoulli", func() { Bernoulli(mx.NewArray([]float32{0.1, 0.2, 0.3}), []int{2}) })
 	expectError(t, "bernoulli", func() { Bernoulli(0.5, nil, mx.Float32) })

@@ -94,6 +94,8 @@ func Split(key *mx.Array, num int, opts ...mx.Option) *mx.Array {
 	if num < 0 {
 		panic(errorf("split", "number of keys must be non-negative, got %d", num))
 	}
+	checkKey("split", key)
+	shapeArg("split", []int{num, 2}, nil)
 	return mx.RandomBits(key, []int{num, 2}, 4, o.Stream)
 }
 
@@ -103,15 +105,35 @@ func Split(key *mx.Array, num int, opts ...mx.Option) *mx.Array {
 // uint32 array of shape (2).
 func Bits(shape []int, width int, opts ...mx.Option) *mx.Array {
 	o := parse("bits", opts, 0)
-	return mx.RandomBits(keyOf(o), shape, width, o.Stream)
+	shape = shapeArg("bits", shape, nil)
+	if width != 1 && width != 2 && width != 4 {
+		panic(errorf("bits", "bit width must be 1, 2 or 4 bytes, got %d", width))
+	}
+	return mx.RandomBits(keyOf("bits", o), shape, width, o.Stream)
 }
 
-// keyOf returns the key option of o, or the next global key.
-func keyOf(o mx.Options) *mx.Array {
+// keyOf returns the key option of o, or the next global key. It panics
+// with *mx.Error naming op when the key is not a key.
+func keyOf(op string, o mx.Options) *mx.Array {
 	if o.Key != nil {
+		checkKey(op, o.Key)
 		return o.Key
 	}
 	return nextKey()
+}
+
+// checkKey panics with *mx.Error naming op unless key is a uint32 array of
+// shape (2).
+func checkKey(op string, key *mx.Array) {
+	if key == nil {
+		panic(errorf(op, "nil key"))
+	}
+	if key.Dtype() != mx.Uint32 {
+		panic(errorf(op, "expected a key of type uint32 but got %v", key.Dtype()))
+	}
+	if sh := key.Shape(); len(sh) != 1 || sh[0] != 2 {
+		panic(errorf(op, "expected a key of shape (2,) but got %v", sh))
+	}
 }
 
 // What a sampler accepts besides a key and a stream.

@@ -119,10 +119,10 @@ func expectError(t *testing.T, op string, f func()) {
 func TestKeyErrors(t *testing.T) {
 	expectError(t, "split", func() { Split(Key(0), -1) })
 	expectError(t, "split", func() { Split(Key(0), 2, mx.Float32) })
-	expectError(t, "random_bits", func() { Split(mx.NewArray([]int32{0, 0}), 2) })
-	expectError(t, "random_bits", func() { Bits([]int{2}, 3) })
-	expectError(t, "random_bits", func() { Bits([]int{-2}, 4) })
-	expectError(t, "random_bits", func() { Bits([]int{2}, 4, mx.WithKey(mx.NewArray([]uint32{0, 0, 0}))) })
+	expectError(t, "split", func() { Split(mx.NewArray([]int32{0, 0}), 2) })
+	expectError(t, "bits", func() { Bits([]int{2}, 3) })
+	expectError(t, "bits", func() { Bits([]int{-2}, 4) })
+	expectError(t, "bits", func() { Bits([]int{2}, 4, mx.WithKey(mx.NewArray([]uint32{0, 0, 0}))) })
 	expectError(t, "bits", func() { Bits([]int{2}, 4, mx.Axis(0)) })
 	expectError(t, "bits", func() { Bits([]int{2}, 4, mx.KeepDims) })
 }
