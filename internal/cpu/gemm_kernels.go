@@ -23,7 +23,7 @@ var (
 // kernel2x4 is the pure-Go micro-kernel: a 2×4 tile of C in eight
 // accumulators that stay in registers. Go compiles it to scalar SSE, one
 // multiply and one add per multiply-add; the loop is kept to one basic block
-// (no bounds checks inside, the exit test at its end) because the compiler
+// (no bounds checks inside) because the compiler
 // then schedules each multiply next to its add, and so needs no more
 // registers than there are.
 func kernel2x4[T gemmFloat](k int, a, b, c []T, ldc int, alpha, beta T) {
@@ -57,15 +57,21 @@ func kernel2x4[T gemmFloat](k int, a, b, c []T, ldc int, alpha, beta T) {
 			c11 += a1 * bv[5]
 			c12 += a1 * bv[6]
 			c13 += a1 * bv[7]
-			pa = unsafe.Add(pa, 4*size)
-			pb = unsafe.Add(pb, 8*size)
 			n--
 			if n == 0 {
 				break
 			}
+			// Advanced only while elements remain: a pointer past the end
+			// of a slice is not allowed (checkptr reports it).
+			pa = unsafe.Add(pa, 4*size)
+			pb = unsafe.Add(pb, 8*size)
 		}
 	}
 	if k%2 != 0 {
+		if k > 1 {
+			pa = unsafe.Add(pa, 4*size)
+			pb = unsafe.Add(pb, 8*size)
+		}
 		av := (*[2]T)(pa)
 		bv := (*[4]T)(pb)
 		a0, a1 := av[0], av[1]
