@@ -258,3 +258,17 @@ func (p closePrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int
 	}
 	return []*Array{All(c, Axes(rest...), s)}, []int{0}
 }
+
+// IsClose and AllClose have a bool result, which carries no gradient: their
+// inputs get zeros, as the comparisons' do.
+func (closePrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	g := make([]*Array, len(argnums))
+	for j, arg := range argnums {
+		g[j] = zerosLike(in[arg], s)
+	}
+	return g
+}
+
+func (closePrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	return []*Array{zerosLike(out[0], s)}
+}

@@ -94,3 +94,16 @@ func TestBinaryComplexGrad(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseHasZeroGradient(t *testing.T) {
+	x := NewArray([]float64{1, 2})
+	f := func(in []*Array) []*Array { return []*Array{IsClose(in[0], 1.0), AllClose(in[0], 1.0)} }
+	_, g := VJP(f, []*Array{x}, []*Array{NewArray([]bool{true, true}), Scalar(true)})
+	if got := ToSlice[float64](g[0]); got[0] != 0 || got[1] != 0 {
+		t.Errorf("vjp %v, want zeros", got)
+	}
+	_, tg := JVP(f, []*Array{x}, []*Array{NewArray([]float64{1, 1})})
+	if Item[bool](Any(tg[0])) || Item[bool](tg[1]) {
+		t.Errorf("jvp not false")
+	}
+}
