@@ -7,19 +7,24 @@ import "github.com/mlxgo/mlxgo/internal/core"
 // is summed back to each input's shape (unbroadcast), and vmap lines the
 // batch axes of the operands up at the front.
 
-// unbroadcast sums g (of a broadcast result's shape) down to shape.
+// unbroadcast sums g, of a shape that shape broadcasts to, back down to
+// shape: over the leading axes broadcasting added and the axes of size one
+// it repeated.
 func unbroadcast(g *Array, shape []int, s Stream) *Array {
-	if sameShape(g.shape, shape) {
-		return g
-	}
 	lead := g.Ndim() - len(shape)
 	var axes []int
-	for i := 0; i < g.Ndim(); i++ {
+	for i := range g.Ndim() {
 		if i < lead || shape[i-lead] == 1 && g.shape[i] != 1 {
 			axes = append(axes, i)
 		}
 	}
-	return Reshape(Sum(g, Axes(axes...), KeepDims, s), shape, s)
+	if len(axes) > 0 {
+		g = Sum(g, Axes(axes...), KeepDims, s)
+	}
+	if sameShape(g.shape, shape) {
+		return g
+	}
+	return Reshape(g, shape, s)
 }
 
 // vmapAlign moves the batch axis of every batched input to the front and

@@ -47,7 +47,7 @@ func (fullPrim) Eval(s Stream, in, out []*Array) error {
 // it, so a cotangent sums back over the repeated dimensions.
 
 func (fullPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
-	return []*Array{sumToShape(cot[0], in[0].shape, s)}
+	return []*Array{unbroadcast(cot[0], in[0].shape, s)}
 }
 
 func (fullPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
@@ -62,23 +62,6 @@ func (fullPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
 	ax := axes[0] + out[0].Ndim() - (v.Ndim() - 1)
 	shape := slices.Insert(slices.Clone(out[0].shape), ax, v.shape[axes[0]])
 	return []*Array{full("full", shape, v, out[0].dtype, s)}, []int{ax}
-}
-
-// sumToShape sums c, whose shape is one that shape broadcasts to, back to
-// shape: over its leading extra axes and over the axes where shape has size
-// one and c does not.
-func sumToShape(c *Array, shape []int, s Stream) *Array {
-	lead := c.Ndim() - len(shape)
-	var axes []int
-	for i := range c.Ndim() {
-		if i < lead || shape[i-lead] == 1 && c.shape[i] != 1 {
-			axes = append(axes, i)
-		}
-	}
-	if len(axes) == 0 {
-		return c
-	}
-	return Reshape(Sum(c, Axes(axes...), KeepDims, s), shape, s)
 }
 
 // generatePrim writes values that depend only on its parameters: ranges,

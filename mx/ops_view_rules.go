@@ -118,18 +118,7 @@ func (p transposePrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, [
 // The cotangent of a broadcast is summed over the axes that the broadcast
 // added or repeated.
 func (p broadcastPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
-	x, c := in[0], cot[0]
-	lead := len(p.shape) - x.Ndim()
-	var axes []int
-	for i, d := range p.shape {
-		if i < lead || (x.shape[i-lead] == 1 && d != 1) {
-			axes = append(axes, i)
-		}
-	}
-	if len(axes) > 0 {
-		c = Sum(c, Axes(axes...), KeepDims, s)
-	}
-	return []*Array{AsType(reshape(c, x.shape, s), x.dtype, s)}
+	return []*Array{AsType(unbroadcast(cot[0], in[0].shape, s), in[0].dtype, s)}
 }
 
 func (p broadcastPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
