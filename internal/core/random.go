@@ -8,59 +8,22 @@ import "math/bits"
 func Threefry2x32(k0, k1, c0, c1 uint32) (uint32, uint32) {
 	k2 := k0 ^ k1 ^ 0x1BD11BDA
 	x0, x1 := c0+k0, c1+k1
-	// Five groups of four rounds, each followed by a key injection.
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 13) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 15) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 26) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 6) ^ x0
-	x0 += k1
-	x1 += k2 + 1
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 17) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 29) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 16) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 24) ^ x0
-	x0 += k2
-	x1 += k0 + 2
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 13) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 15) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 26) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 6) ^ x0
-	x0 += k0
-	x1 += k1 + 3
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 17) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 29) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 16) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 24) ^ x0
-	x0 += k1
-	x1 += k2 + 4
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 13) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 15) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 26) ^ x0
-	x0 += x1
-	x1 = bits.RotateLeft32(x1, 6) ^ x0
-	x0 += k2
-	x1 += k0 + 5
+	// Five groups of four rounds, each followed by a key injection; the
+	// groups alternate between two sets of rotations.
+	ks := [3]uint32{k0, k1, k2}
+	for g := 1; g <= 5; g++ {
+		for _, r := range threefryRotations[(g-1)%2] {
+			x0 += x1
+			x1 = bits.RotateLeft32(x1, r) ^ x0
+		}
+		x0 += ks[g%3]
+		x1 += ks[(g+1)%3] + uint32(g)
+	}
 	return x0, x1
 }
+
+// threefryRotations are the rotation counts of Threefry-2x32's rounds.
+var threefryRotations = [2][4]int{{13, 15, 26, 6}, {17, 29, 16, 24}}
 
 // RandomKernels generate random bits with the counter-based Threefry-2x32
 // generator (20 rounds), in the layout of MLX and JAX, so that one key gives
