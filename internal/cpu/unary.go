@@ -171,7 +171,7 @@ func floatFunc[T float](op core.UnaryOp, p core.UnaryParams) (func(dst, src []T)
 	case core.Sign:
 		return signF[T], 1
 	case core.Square:
-		return squareF[T], 1
+		return square[T], 1
 	case core.Sqrt:
 		return sqrtF[T], 2
 	case core.Rsqrt:
@@ -302,7 +302,7 @@ func signF[T float](dst, src []T) {
 	}
 }
 
-func squareF[T float](dst, src []T) {
+func square[T integer | float](dst, src []T) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		dst[i] = x * x
@@ -516,7 +516,7 @@ func unaryInt[T integer](op core.UnaryOp, p core.UnaryParams, l layout, in, out 
 	case core.Sign:
 		f = signInt[T]
 	case core.Square:
-		f = squareInt[T]
+		f = square[T]
 	case core.BitwiseInvert:
 		f = invertInt[T]
 	case core.Floor, core.Ceil, core.Trunc, core.NanToNum, core.Real, core.Conjugate:
@@ -564,13 +564,6 @@ func signInt[T integer](dst, src []T) {
 		default:
 			dst[i] = zero
 		}
-	}
-}
-
-func squareInt[T integer](dst, src []T) {
-	dst = dst[:len(src)]
-	for i, x := range src {
-		dst[i] = x * x
 	}
 }
 
