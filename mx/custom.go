@@ -24,6 +24,8 @@ package mx
 // As in MLX, a custom function is pure: arrays that f captures instead of
 // taking as inputs are constants to the transforms, and get no gradient.
 
+import "slices"
+
 // VJPFunc is a custom reverse-mode rule: given the primal inputs, the
 // cotangents of the outputs (one per output) and the outputs, it returns
 // one cotangent per primal, of the primal's shape (nil: zero).
@@ -330,7 +332,7 @@ func (c *CustomFunction) callVJP(primals, cots, outs []*Array) []*Array {
 		if x == nil {
 			continue
 		}
-		if !sameShape(x.shape, primals[i].shape) {
+		if !slices.Equal(x.shape, primals[i].shape) {
 			panic(newError("custom_function", "the VJP rule returned a cotangent of shape %s for input %d of shape %s",
 				shapeString(x.shape), i, shapeString(primals[i].shape)))
 		}
@@ -352,7 +354,7 @@ func (c *CustomFunction) callJVP(primals, tangents, outs []*Array) []*Array {
 			res[i] = zerosLike(outs[i], DefaultStream())
 			continue
 		}
-		if !sameShape(x.shape, outs[i].shape) {
+		if !slices.Equal(x.shape, outs[i].shape) {
 			panic(newError("custom_function", "the JVP rule returned a tangent of shape %s for output %d of shape %s",
 				shapeString(x.shape), i, shapeString(outs[i].shape)))
 		}
@@ -387,7 +389,7 @@ func (c *CustomFunction) callVmap(inputs []*Array, axes []int, unbatched []*Arra
 			ax = normAxis("custom_function", resAx[i], r.Ndim())
 			want = append(append(append([]int{}, want[:min(ax, len(want))]...), batch), want[min(ax, len(want)):]...)
 		}
-		if !sameShape(r.shape, want) {
+		if !slices.Equal(r.shape, want) {
 			panic(newError("custom_function", "the vmap rule returned output %d of shape %s, which is not "+
 				"the function's output shape %s with a batch axis of size %d", i, shapeString(r.shape), shapeString(unbatched[i].shape), batch))
 		}

@@ -557,21 +557,9 @@ func ArrayEqual(a, b any, opts ...Option) *Array {
 		panic(newError("array_equal", "takes EqualNaN but no tolerance"))
 	}
 	xs, _ := asArrays("array_equal", a, b)
-	if !sameShape(xs[0].shape, xs[1].shape) {
+	if !slices.Equal(xs[0].shape, xs[1].shape) {
 		return Scalar(false)
 	}
 	tol := core.Tolerance{EqualNaN: o.tol.equalNaN}
 	return closeness("array_equal", xs[0], xs[1], tol, true, o)
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

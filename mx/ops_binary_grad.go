@@ -1,6 +1,10 @@
 package mx
 
-import "github.com/mlxgo/mlxgo/internal/core"
+import (
+	"slices"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+)
 
 // Transform rules of the binary family (binaryPrim, divmodPrim, selectPrim,
 // closePrim). Elementwise rules broadcast: a cotangent of the output's shape
@@ -21,7 +25,7 @@ func unbroadcast(g *Array, shape []int, s Stream) *Array {
 	if len(axes) > 0 {
 		g = Sum(g, Axes(axes...), KeepDims, s)
 	}
-	if sameShape(g.shape, shape) {
+	if slices.Equal(g.shape, shape) {
 		return g
 	}
 	return Reshape(g, shape, s)
