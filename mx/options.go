@@ -158,8 +158,10 @@ type Options struct {
 }
 
 // ParseOptions parses opts for the op named op (used in error messages).
+// It panics with *Error on an option that Options cannot hold (such as
+// Rtol or a pad mode), rather than dropping it.
 func ParseOptions(op string, opts ...Option) Options {
-	o := parseOptions(op, ^optionKind(0), opts)
+	o := parseOptions(op, optStream|optAxes|optKeepDims|optDtype|optDdof|optKey, opts)
 	return Options{
 		Stream: o.stream, Axes: o.axes, HasAxes: o.set&optAxes != 0, KeepDims: o.keepDims,
 		Dtype: o.dtype, HasDtype: o.set&optDtype != 0, Ddof: o.ddof, Key: o.key,

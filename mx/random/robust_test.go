@@ -249,3 +249,11 @@ func TestRobustSamplers(t *testing.T) {
 	}
 	p.report()
 }
+
+func TestUnusableOptionRefused(t *testing.T) {
+	err := mx.Catch(func() { Uniform(0, 1, []int{2}, mx.Rtol(1e-3)) })
+	var e *mx.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Uniform with an Rtol option: got %v, want *mx.Error", err)
+	}
+}
