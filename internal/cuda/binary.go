@@ -212,3 +212,9 @@ func (s *Stream) operands(vs ...core.View) ([]uintptr, error) {
 	}
 	return ps, nil
 }
+
+func init() {
+	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
+		registerModule(binaryModule(dt), binarySource(dt))
+	}
+}

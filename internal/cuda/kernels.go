@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -203,4 +202,12 @@ type entryList struct{ strings.Builder }
 
 func (e *entryList) add(format string, args ...any) { fmt.Fprintf(&e.Builder, format+"\n", args...) }
 
-var _ = unsafe.Pointer(nil)
+// moduleSources lists every module the backend can build, for checks and
+// warm-up: name and source.
+var moduleSources = map[string]func() string{}
+
+// registerModule records a module for AllModules.
+func registerModule(name string, src func() string) { moduleSources[name] = src }
+
+// AllModules returns the names and sources of every module.
+func AllModules() map[string]func() string { return moduleSources }
