@@ -3,8 +3,10 @@ package cuda
 import (
 	"fmt"
 	"math/bits"
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -21,6 +23,28 @@ type Allocator struct {
 	peak   int64
 	cached int64
 	limit  int64 // 0: the device's memory
+
+	// Device memory is invisible to Go's collector, which paces itself by
+	// the host heap; as the host allocator does, start a collection once
+	// enough device memory was handed out since the last one, so that
+	// arrays nobody holds return their memory.
+	sinceGC int64
+}
+
+// deviceGCBytes is the new device memory taken between collections.
+const deviceGCBytes = 1 << 30
+
+var collecting atomic.Bool
+
+// collect starts a garbage collection in the background unless one it
+// started is still running.
+func collect() {
+	if collecting.CompareAndSwap(false, true) {
+		go func() {
+			runtime.GC()
+			collecting.Store(false)
+		}()
+	}
 }
 
 // block is one device allocation.
@@ -96,11 +120,20 @@ func (a *Allocator) get(s *Stream, n int) (*block, error) {
 		return b, nil
 	}
 	a.grow(size)
+	a.sinceGC += int64(size)
+	if a.sinceGC >= deviceGCBytes {
+		a.sinceGC = 0
+		collect()
+	}
 	a.mu.Unlock()
 	b := &block{bucket: size}
 	err := check("cuMemAlloc", drv.cuMemAlloc, ptr(&b.ptr), uintptr(size))
 	if e, ok := err.(*CUDAError); ok && e.IsOutOfMemory() {
-		// Give back what the cache holds, then try once more.
+		// Arrays nobody holds give their memory back after a garbage
+		// collection: run one, give back what the cache holds, then try
+		// once more.
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
 		a.ClearCache()
 		err = check("cuMemAlloc", drv.cuMemAlloc, ptr(&b.ptr), uintptr(size))
 	}

@@ -3,6 +3,9 @@ package cuda
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
+
+	"github.com/mlxgo/mlxgo/internal/core"
 )
 
 // Device is one GPU with its primary context.
@@ -40,7 +43,25 @@ func (i Info) Arch() string { return fmt.Sprintf("sm_%d%d", i.ComputeMajor, i.Co
 var (
 	initErr error
 	devices []*Device
+	loaded  atomic.Bool
 )
+
+// Loaded returns the GPUs when the libraries were opened already, without
+// opening them.
+func Loaded() []*Device {
+	if loaded.Load() {
+		return devices
+	}
+	return nil
+}
+
+// Wait waits for the work that writes the device copy dc.
+func Wait(dc core.DeviceCopy) error {
+	if b, ok := dc.(*devBuf); ok {
+		return b.writer.Synchronize()
+	}
+	return nil
+}
 
 // load opens the libraries and finds the devices, once.
 func load() error {
@@ -66,6 +87,7 @@ func load() error {
 			}
 			devices = append(devices, d)
 		}
+		loaded.Store(true)
 	})
 	return initErr
 }
