@@ -18,6 +18,7 @@ type Stream struct {
 	bit    uint64 // 1<<id, or 0 for streams numbered 64 or more
 	handle uintptr
 	event  uintptr // for waits on other streams, used by this stream's thread
+	blasSt *blasState
 }
 
 // NewStream makes a stream on d.
