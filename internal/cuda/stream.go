@@ -3,6 +3,7 @@ package cuda
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -19,6 +20,8 @@ type Stream struct {
 	handle uintptr
 	event  uintptr // for waits on other streams, used by this stream's thread
 	blasSt *blasState
+	errRec *indexRecord // see ErrorRecord
+	errMu  sync.Mutex
 }
 
 // NewStream makes a stream on d.
@@ -47,11 +50,97 @@ func (d *Device) NewStream() (*Stream, error) {
 func (s *Stream) Device() *Device { return s.dev }
 
 // Synchronize waits for the work queued on s so far. It may be called from
-// any goroutine.
+// any goroutine. It returns the first index error a kernel reported since
+// the last call (see IndexError), clearing it.
 func (s *Stream) Synchronize() error {
-	return onThread(s.dev, func() error {
+	err := onThread(s.dev, func() error {
 		return check("cuStreamSynchronize", drv.cuStreamSynchronize, s.handle)
 	})
+	if err != nil {
+		return err
+	}
+	return s.takeIndexError()
+}
+
+// IndexError is an index out of range met by a kernel on the GPU. Kernels
+// that read or write through indices never go out of bounds: they record
+// the first bad index in their stream's error record and skip it, and the
+// error comes back from the next synchronization (Eval, a host read).
+type IndexError struct {
+	Op          string
+	Index, Size int64
+}
+
+func (e *IndexError) Error() string {
+	return fmt.Sprintf("%s: index %d is out of range for an axis of size %d", e.Op, e.Index, e.Size)
+}
+
+// indexRecord is the error record kernels write: code 0 means none, else
+// one plus the op's number in indexOps.
+type indexRecord struct {
+	code  uint32
+	_     uint32
+	index int64
+	size  int64
+}
+
+// indexOps names the ops that report index errors, by code.
+var (
+	indexOpsMu sync.Mutex
+	indexOps   []string
+)
+
+// indexOpCode returns the code kernels record for op.
+func indexOpCode(op string) int32 {
+	indexOpsMu.Lock()
+	defer indexOpsMu.Unlock()
+	for i, o := range indexOps {
+		if o == op {
+			return int32(i + 1)
+		}
+	}
+	indexOps = append(indexOps, op)
+	return int32(len(indexOps))
+}
+
+// ErrorRecord returns the device address of s's index error record, made
+// on first use in pinned memory that the device writes and the host reads;
+// it must be called from s's thread.
+func (s *Stream) ErrorRecord() (uintptr, error) {
+	if s.errRec != nil {
+		return uintptr(unsafe.Pointer(s.errRec)), nil
+	}
+	var p *byte
+	// Portable and mapped: with unified addressing the host address is the
+	// device address.
+	if err := check("cuMemHostAlloc", drv.cuMemHostAlloc, ptr(&p), unsafe.Sizeof(indexRecord{}), 0x1|0x2); err != nil {
+		return 0, err
+	}
+	s.errRec = (*indexRecord)(unsafe.Pointer(p))
+	*s.errRec = indexRecord{}
+	return uintptr(unsafe.Pointer(p)), nil
+}
+
+func (s *Stream) takeIndexError() error {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	r := s.errRec
+	if r == nil {
+		return nil
+	}
+	code := atomic.LoadUint32(&r.code)
+	if code == 0 {
+		return nil
+	}
+	e := &IndexError{Index: r.index, Size: r.size}
+	indexOpsMu.Lock()
+	if int(code) <= len(indexOps) {
+		e.Op = indexOps[code-1]
+	}
+	indexOpsMu.Unlock()
+	r.index, r.size = 0, 0
+	atomic.StoreUint32(&r.code, 0)
+	return e
 }
 
 // waitFor orders the work queued on s from now on after the work queued so

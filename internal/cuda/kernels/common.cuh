@@ -200,3 +200,21 @@ __device__ __forceinline__ c64 csqrt_(c64 a) {
   if (x >= 0) return c64{(float)t, (float)(y / (2 * t))};
   return c64{(float)(fabs(y) / (2 * t)), (float)(y >= 0 ? t : -t)};
 }
+
+// The index error record of a stream (see IndexError in stream.go): the
+// first kernel to meet a bad index writes its op code, the index and the
+// axis size; kernels skip such an element instead of touching memory.
+struct IndexRecord {
+  u32 code;
+  u32 pad;
+  i64 index;
+  i64 size;
+};
+__device__ __forceinline__ void report_index(IndexRecord* rec, u32 code, i64 index, i64 size) {
+  if (atomicCAS(&rec->code, 0u, 0xffffffffu) == 0u) {
+    rec->index = index;
+    rec->size = size;
+    __threadfence_system();
+    atomicExch(&rec->code, code);
+  }
+}
