@@ -13,7 +13,7 @@ for f in "$dir"/*.cu; do
 	if ! clang-16 -x cuda --cuda-device-only --cuda-gpu-arch=sm_90 -nocudainc -nocudalib \
 		-std=c++17 -fsyntax-only -Wno-macro-redefined -include scripts/cuda/check-shim.h "$f" 2>"$f.log"; then
 		echo "== $(basename "$f")"
-		grep -E "error" "$f.log" | head -20
+		grep -E "error" "$f.log" | head -5
 		fail=1
 	fi
 done

@@ -216,5 +216,36 @@ __device__ __forceinline__ void report_index(IndexRecord* rec, u32 code, i64 ind
     rec->size = size;
     __threadfence_system();
     atomicExch(&rec->code, code);
+// float_to_int converts a float value to the integer type D as the CPU's
+// copies do: truncation toward zero, NaN giving 0, values out of range
+// saturating to D's smallest or largest value.
+template <class D> __device__ __forceinline__ D float_to_int(double f) {
+  const double b = (double)(1ull << (8 * sizeof(D) - 1));
+  const double lo = is_unsigned_int<D>::value ? 0.0 : -b;
+  const double hi = is_unsigned_int<D>::value ? 2.0 * b : b;
+  if (f != f) return (D)0;
+  if (f <= lo) return is_unsigned_int<D>::value ? (D)0 : (D)(1ull << (8 * sizeof(D) - 1));
+  if (f >= hi) return is_unsigned_int<D>::value ? (D)~0ull : (D)((1ull << (8 * sizeof(D) - 1)) - 1);
+  return (D)f;
+}
+
+// convert<To, From> converts one element as the CPU's Copy does
+// (internal/cpu/copy.go): as cast, except that floating-point values going
+// to an integer type go through float_to_int, bool converts as 0 or 1, and
+// the half types and complex (its real part) go through float.
+template <class To, class From> __device__ __forceinline__ To convert(From x) {
+  if constexpr (same<To, From>::value) {
+    return x;
+  } else if constexpr (same<From, bool>::value) {
+    return convert<To, double>(x ? 1.0 : 0.0);
+  } else if constexpr (is_complex<From>::value) {
+    if constexpr (same<To, bool>::value) return x.re != 0 || x.im != 0;
+    else return convert<To, float>(x.re);
+  } else if constexpr (is_half<From>::value) {
+    return convert<To, float>(widen(x));
+  } else if constexpr (is_int<To>::value && is_float<From>::value) {
+    return float_to_int<To>((double)x);
+  } else {
+    return cast<To, From>(x);
   }
 }
