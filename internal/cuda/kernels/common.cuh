@@ -216,6 +216,9 @@ __device__ __forceinline__ void report_index(IndexRecord* rec, u32 code, i64 ind
     rec->size = size;
     __threadfence_system();
     atomicExch(&rec->code, code);
+  }
+}
+
 // float_to_int converts a float value to the integer type D as the CPU's
 // copies do: truncation toward zero, NaN giving 0, values out of range
 // saturating to D's smallest or largest value.
