@@ -3,7 +3,11 @@ package mx
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"testing"
+	"time"
+
+	"github.com/mlxgo/mlxgo/internal/cuda"
 )
 
 // TestMain runs the tests with the default device named by
@@ -18,6 +22,14 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 		SetDefaultDevice(GPU)
+		// Compile every kernel module up front, on all cores.
+		dev, _ := cuda.DeviceAt(0)
+		start := time.Now()
+		if err := dev.WarmUp(runtime.NumCPU()); err != nil {
+			fmt.Fprintln(os.Stderr, "compiling the CUDA kernels:", err)
+			os.Exit(2)
+		}
+		fmt.Fprintf(os.Stderr, "CUDA kernels ready in %v\n", time.Since(start))
 	default:
 		fmt.Fprintf(os.Stderr, "MLXGO_TEST_DEVICE=%q: want cpu or gpu\n", d)
 		os.Exit(2)

@@ -155,3 +155,30 @@ func writeCache(dir, path string, code []byte) {
 		os.Remove(f.Name())
 	}
 }
+
+// WarmUp compiles (or reads from the disk cache) every module the backend
+// can need, workers at a time, so that first uses do not wait for NVRTC.
+// It returns the first failure.
+func (d *Device) WarmUp(workers int) error {
+	names := make(chan string)
+	errs := make(chan error, len(moduleSources))
+	var wg sync.WaitGroup
+	for range max(1, workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range names {
+				if _, err := d.jit.module(name, moduleSources[name]); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for name := range moduleSources {
+		names <- name
+	}
+	close(names)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}

@@ -140,6 +140,22 @@ func pow10u(k int) uint64 {
 	return f
 }
 
+// unaryParams computes the kernels' parameters of op.
+func unaryParams(op core.UnaryOp, p core.UnaryParams) *uparams {
+	up := &uparams{nan: p.Nan, pos: p.PosInf, neg: p.NegInf, decimals: int64(p.Decimals),
+		pow10: math.Pow(10, math.Abs(float64(p.Decimals)))}
+	if p.Decimals < 0 {
+		up.ipow10 = pow10u(-p.Decimals)
+	}
+	switch op {
+	case core.Degrees:
+		up.scale = 180 / math.Pi
+	case core.Radians:
+		up.scale = math.Pi / 180
+	}
+	return up
+}
+
 // Unary implements core.UnaryKernels.
 func (s *Stream) Unary(op core.UnaryOp, p core.UnaryParams, in, out core.View) error {
 	dt, odt := in.Dtype, out.Dtype
@@ -162,17 +178,7 @@ func (s *Stream) Unary(op core.UnaryOp, p core.UnaryParams, in, out core.View) e
 	if err != nil {
 		return err
 	}
-	up := &uparams{nan: p.Nan, pos: p.PosInf, neg: p.NegInf, decimals: int64(p.Decimals),
-		pow10: math.Pow(10, math.Abs(float64(p.Decimals)))}
-	if p.Decimals < 0 {
-		up.ipow10 = pow10u(-p.Decimals)
-	}
-	switch op {
-	case core.Degrees:
-		up.scale = 180 / math.Pi
-	case core.Radians:
-		up.scale = math.Pi / 180
-	}
+	up := unaryParams(op, p)
 	key := fnKey{"unary", int(op), dt, odt, 0}
 	inVec := in.IsContiguous()
 	if out.IsContiguous() && (inVec || in.IsScalarBroadcast()) {
