@@ -135,8 +135,8 @@ type indexInt interface {
 // addIndices meet.
 type indexErr struct {
 	axis, size, block int
-	mu         sync.Mutex
-	err        *core.IndexError
+	mu                sync.Mutex
+	err               *core.IndexError
 }
 
 func (e *indexErr) report(v any) {
