@@ -467,5 +467,8 @@ func BooleanMask(a *Array, mask *Array, opts ...Option) *Array {
 	if mask.dtype != Bool {
 		panic(newError("boolean_mask", "mask must be bool, not %v", mask.dtype))
 	}
+	if mask.traceError("boolean_mask") != nil {
+		nonzero("boolean_mask", mask) // panics
+	}
 	return Index(a, mask, o.stream)
 }

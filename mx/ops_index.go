@@ -380,7 +380,12 @@ func PutAlongAxis(a *Array, indices *Array, values any, opts ...Option) *Array {
 		shapes[i] = x.shape
 	}
 	ishape := broadcastShapes("put_along_axis", shapes...)
-	v := BroadcastTo(asType(asArray("put_along_axis", values), a.dtype, o.stream), ishape, o.stream)
+	v := asArray("put_along_axis", values)
+	if !broadcastsTo(v.shape, ishape) {
+		panic(newError("put_along_axis", "values of shape %s do not broadcast to the indices' shape %s",
+			shapeString(v.shape), shapeString(ishape)))
+	}
+	v = BroadcastTo(asType(v, a.dtype, o.stream), ishape, o.stream)
 	v = reshape(v, append(slices.Clone(ishape), slices.Repeat([]int{1}, a.Ndim())...), o.stream)
 	return reshape(scatter("put_along_axis", core.ScatterNone, a, idxs, v, axes, o.stream), shape, o.stream)
 }
