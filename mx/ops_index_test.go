@@ -158,7 +158,9 @@ func init() {
 		[]float64{}, 0, 3)
 
 	handRow("at/set-slice", []*Array{Reshape(Arange(6, Float32), []int{2, 3})},
-		func(in []*Array, o ...Option) *Array { return At(in[0], append([]any{Colon, From(1)}, optsAny(o)...)...).Set(-1) },
+		func(in []*Array, o ...Option) *Array {
+			return At(in[0], append([]any{Colon, From(1)}, optsAny(o)...)...).Set(-1)
+		},
 		[]float64{0, -1, -1, 3, -1, -1}, 2, 3)
 	handRow("at/set-negative-step", []*Array{Arange(6, Float32)},
 		func(in []*Array, o ...Option) *Array {
@@ -201,7 +203,9 @@ func init() {
 		}, []float64{0, 1, 0, 2}, 2, 2)
 
 	handRow("masked_scatter/basic", []*Array{Arange(6, Float32), NewArray([]bool{false, true, false, true, true, false})},
-		func(in []*Array, o ...Option) *Array { return MaskedScatter(in[0], in[1], NewArray([]float32{10, 20, 30, 40}), o...) },
+		func(in []*Array, o ...Option) *Array {
+			return MaskedScatter(in[0], in[1], NewArray([]float32{10, 20, 30, 40}), o...)
+		},
 		[]float64{0, 10, 2, 20, 30, 5}, 6)
 	handRow("masked_scatter/broadcast-mask", []*Array{Reshape(Arange(6, Float32), []int{2, 3}), NewArray([]bool{true, false, true})},
 		func(in []*Array, o ...Option) *Array {
