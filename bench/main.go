@@ -38,6 +38,9 @@ type benchCase struct {
 	title  string  // shown in the table
 	shapes [][]int // the inputs
 	op     func(in []*mx.Array) *mx.Array
+	// prep, if set, turns the random inputs into the op's inputs, untimed
+	// (numpy_bench.py's PREP does the same).
+	prep func(in []*mx.Array) []*mx.Array
 }
 
 const m16 = 1 << 24
@@ -52,6 +55,14 @@ var cases = []benchCase{
 	{"softmax", "softmax [4096,1024] axis -1", shapes([]int{4096, 1024}), func(x []*mx.Array) *mx.Array { return mx.Softmax(x[0], mx.Axis(-1)) }},
 	{"matmul", "matmul 1024x1024 float32", shapes([]int{1024, 1024}, []int{1024, 1024}), func(x []*mx.Array) *mx.Array { return mx.Matmul(x[0], x[1]) }},
 	{"add_broadcast", "add [4096,1024]+[1024]", shapes([]int{4096, 1024}, []int{1024}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], x[1]) }},
+	{"gather_rows", "take 1M rows of [50000,1024]", shapes([]int{50000, 1024}, []int{1 << 20}),
+		func(x []*mx.Array) *mx.Array { return mx.Take(x[0], x[1], mx.Axis(0)) }, rowIndices},
+}
+
+// rowIndices makes the second input int32 row indices in [0, 50000).
+func rowIndices(in []*mx.Array) []*mx.Array {
+	idx := mx.Remainder(mx.Floor(mx.Multiply(mx.Abs(in[1]), 1e6)), 50000)
+	return []*mx.Array{in[0], mx.AsType(idx, mx.Int32)}
 }
 
 func shapes(s ...[]int) [][]int { return s }
@@ -132,6 +143,9 @@ func timeOp(c benchCase, runs, warmup int) time.Duration {
 			data[j] = float32(rng.NormFloat64())
 		}
 		in[i] = mx.NewArray(data, sh...)
+	}
+	if c.prep != nil {
+		in = c.prep(in)
 	}
 	if err := mx.Eval(in...); err != nil {
 		fatal(c.name, err)
