@@ -8,6 +8,7 @@ The op is bench/main.go's gather_rows: 1M random int32 row indices into a
 [50000, 1024] float32 table, giving a [1M, 1024] result (4 GiB). It prints
 the median of the timed runs of table.index_select(0, idx) and table[idx].
 """
+import os
 import time
 
 import torch
@@ -29,6 +30,7 @@ def median_time(fn, runs=5, warmup=1):
 
 
 def main():
+    torch.set_num_threads(os.cpu_count() or 1)  # as mlxgo uses every core
     g = torch.Generator().manual_seed(0)
     table = torch.randn(ROWS, COLS, generator=g, dtype=torch.float32)
     idx32 = torch.randint(0, ROWS, (N,), generator=g, dtype=torch.int32)
