@@ -7,8 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/mlxgo/mlxgo/internal/core"
 )
 
 // Rows of take, take_along_axis, put_along_axis, gather, scatter, index
@@ -421,10 +419,21 @@ func equalInts(a, b []int64) bool {
 	return true
 }
 
-// TestIndexKernelDirect checks the CPU kernels on strided and broadcast
-// index views through the core interface.
-func TestIndexKernelDirect(t *testing.T) {
-	var _ core.GatherKernels = backendFor(CPU).(core.GatherKernels)
+// TestIndexStridedIndices passes transposed and broadcast index arrays.
+func TestIndexStridedIndices(t *testing.T) {
+	a := Arange(10, Float32)
+	got := Take(a, Transpose(NewArray([]int32{0, 1, 2, 3}, 2, 2)), Axis(0))
+	if g := ToSlice[float32](got); g[0] != 0 || g[1] != 2 || g[2] != 1 || g[3] != 3 {
+		t.Errorf("transposed indices: %v", g)
+	}
+	got = Take(a, BroadcastTo(i32(9, -1), []int{3, 2}), Axis(0))
+	if g := ToSlice[float32](got); len(g) != 6 || g[4] != 9 || g[5] != 9 {
+		t.Errorf("broadcast indices: %v", g)
+	}
+	got = At(a, Index(NewArray([]int64{5, 0, 7, 0, 9, 1}, 3, 2), Colon.Step(-1), 0)).Add(1)
+	if g := ToSlice[float32](got); g[9] != 10 || g[7] != 8 || g[5] != 6 || g[0] != 0 {
+		t.Errorf("reversed indices: %v", g)
+	}
 }
 
 func BenchmarkGatherRows(b *testing.B) {
@@ -451,5 +460,31 @@ func BenchmarkGatherRows(b *testing.B) {
 		if err := Eval(out); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestIndexRulesCompose checks vmap of grad and grad of grad through
+// gathers and scatters.
+func TestIndexRulesCompose(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	idx := i32(2, 0, 2)
+	loss := func(x *Array) *Array {
+		g := Take(x, idx, Axis(0))
+		return Sum(Square(ScatterProd(g, []*Array{i32(1)}, Ones([]int{1, 1, 2}, Float64), []int{0})))
+	}
+	xs := randArray(r, -1, 1, 3, 3, 2)
+	got := Vmap(func(in []*Array) []*Array { return []*Array{Grad(loss)(in[0])} }, nil, nil)([]*Array{xs})[0]
+	var parts []*Array
+	for b := range 3 {
+		parts = append(parts, Grad(loss)(Index(xs, b)))
+	}
+	if msg := compareArrays(got, stackHost(parts, 0), 1e-12); msg != "" {
+		t.Errorf("vmap of grad: %s", msg)
+	}
+	// d/dx of sum(2·x·take-count) is 2·count for loss = sum(take(x)^2).
+	sq := func(x *Array) *Array { return Sum(Square(Take(x, idx))) }
+	gg := Grad(func(x *Array) *Array { return Sum(Grad(sq)(x)) })(NewArray([]float64{1, 2, 3}))
+	if g := ToSlice[float64](gg); g[0] != 2 || g[1] != 0 || g[2] != 4 {
+		t.Errorf("grad of grad: %v", g)
 	}
 }
