@@ -11,15 +11,16 @@ package mx
 //	a[:, None]            mx.Index(a, mx.Colon, mx.NewAxis)
 //	a[..., -1]            mx.Index(a, mx.Ellipsis, -1)
 //
-// The result is a view of a: no data is copied.
+// The result is a view of a: no data is copied. Indexing with arrays of
+// integers or booleans (NumPy's advanced indexing, which copies) and
+// updates through an index (At) are in index_adv.go, on the gather and
+// scatter primitives of ops_index.go.
 //
 // On names: MLX's mx.slice(a, start_indices, axes, slice_size), a slice
 // whose start is held in an array, and mx.slice_update are to be Slice and
 // SliceUpdate in Go, so the slice of one axis here is not called a Slice:
 // it is a Span, made with S, From, To or Colon and given a step with its
-// Step method. Indexing with arrays of integers or booleans (NumPy's
-// advanced indexing) is not implemented yet: Index rejects an *Array entry
-// at the place in its type switch where that will go.
+// Step method.
 
 import (
 	"fmt"
