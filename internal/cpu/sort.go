@@ -414,22 +414,39 @@ func sortLines[K keyT](indices bool, axis int, in, out core.View) {
 }
 
 // sortLessComplex orders complex numbers as NumPy does: by real part, then
-// imaginary part, NaN parts after numbers.
+// imaginary part; those with a NaN part come after all others, first those
+// whose imaginary part only is NaN (by real part), then those whose real
+// part only is NaN (by imaginary part), then those with both.
 func sortLessComplex(a, b complex64) bool {
-	ar, br := real(a), real(b)
-	an, bn := ar != ar, br != br
-	if an != bn {
-		return bn
+	ca, cb := complexNaNClass(a), complexNaNClass(b)
+	if ca != cb {
+		return ca < cb
 	}
-	if !an && ar != br {
-		return ar < br
+	switch ca {
+	case 0:
+		return real(a) < real(b) || real(a) == real(b) && imag(a) < imag(b)
+	case 1:
+		return real(a) < real(b)
+	case 2:
+		return imag(a) < imag(b)
 	}
-	ai, bi := imag(a), imag(b)
-	an, bn = ai != ai, bi != bi
-	if an != bn {
-		return bn
+	return false
+}
+
+// complexNaNClass is 0 without NaN parts, 1 for a NaN imaginary part only,
+// 2 for a NaN real part only and 3 for both.
+func complexNaNClass(a complex64) int {
+	c := 0
+	if imag(a) != imag(a) {
+		c |= 1
 	}
-	return !an && ai < bi
+	if real(a) != real(a) {
+		c |= 2
+	}
+	if c == 3 {
+		return 3
+	}
+	return c
 }
 
 func sortCmpComplex(a, b complex64) int {
