@@ -102,6 +102,40 @@ func (p scanPrim) prodParts(x *Array, s Stream) (before, first, withOne *Array) 
 	return before, first, withOne
 }
 
+// prodVJP is the cotangent rule of the forward inclusive product scan y of
+// x. After the first zero of a line the cotangent is 0, which deep writes
+// as x at that zero times the cotangent of the scan with the zero made one
+// (not deep: 0), so that its derivative with respect to that zero, which
+// second derivatives need, is right.
+func (p scanPrim) prodVJP(x, y, g *Array, deep bool, s Stream) *Array {
+	rev := []Option{Axis(p.axis), Reverse, s}
+	before, first, withOne := p.prodParts(x, s)
+	safe := Where(before, x, 1, s)
+	head := Divide(Cumsum(Multiply(g, conjIf(y, s), s), rev...), conjIf(safe, s), s)
+	atZero := Cumsum(Multiply(g, conjIf(withOne, s), s), rev...)
+	var after any = 0
+	if deep {
+		xz := Sum(Where(first, x, 0, s), Axis(p.axis), KeepDims, s)
+		after = Multiply(conjIf(xz, s), p.prodVJP(Where(first, 1, x, s), withOne, g, false, s), s)
+	}
+	return Where(before, head, Where(first, atZero, after, s), s)
+}
+
+// prodJVP is the tangent rule of the forward inclusive product scan y of
+// x; deep adds, as prodVJP does, the term that is zero but whose
+// derivative with respect to the line's first zero is not.
+func (p scanPrim) prodJVP(x, y, t *Array, deep bool, s Stream) *Array {
+	before, first, withOne := p.prodParts(x, s)
+	head := Multiply(y, Cumsum(Divide(t, Where(Equal(x, 0, s), 1, x, s), s), Axis(p.axis), s), s)
+	rest := Multiply(Sum(Where(first, t, 0, s), Axis(p.axis), KeepDims, s), withOne, s)
+	if deep {
+		xz := Sum(Where(first, x, 0, s), Axis(p.axis), KeepDims, s)
+		inner := p.prodJVP(Where(first, 1, x, s), withOne, Where(first, 0, t, s), false, s)
+		rest = Add(rest, Multiply(xz, inner, s), s)
+	}
+	return Where(before, head, rest, s)
+}
+
 // vjpForward is the cotangent rule of the forward inclusive scan y of x.
 func (p scanPrim) vjpForward(x, y, g *Array, s Stream) *Array {
 	ax := p.along(s)
@@ -110,11 +144,7 @@ func (p scanPrim) vjpForward(x, y, g *Array, s Stream) *Array {
 	case core.ScanSum:
 		return Cumsum(g, rev...)
 	case core.ScanProd:
-		before, first, withOne := p.prodParts(x, s)
-		safe := Where(before, x, 1, s)
-		head := Divide(Cumsum(Multiply(g, conjIf(y, s), s), rev...), conjIf(safe, s), s)
-		atZero := Cumsum(Multiply(g, conjIf(withOne, s), s), rev...)
-		return Where(before, head, Where(first, atZero, 0, s), s)
+		return p.prodVJP(x, y, g, true, s)
 	case core.ScanMax, core.ScanMin:
 		return scatterAddAlong(g, p.owners(x, y, s), p.axis, x.shape[p.axis], s)
 	case core.ScanLogAddExp:
@@ -130,10 +160,7 @@ func (p scanPrim) jvpForward(x, y, t *Array, s Stream) *Array {
 	case core.ScanSum:
 		return Cumsum(t, ax...)
 	case core.ScanProd:
-		before, first, withOne := p.prodParts(x, s)
-		head := Multiply(y, Cumsum(Divide(t, Where(Equal(x, 0, s), 1, x, s), s), ax...), s)
-		atZero := Sum(Where(first, t, 0, s), Axis(p.axis), KeepDims, s)
-		return Where(before, head, Multiply(atZero, withOne, s), s)
+		return p.prodJVP(x, y, t, true, s)
 	case core.ScanMax, core.ScanMin:
 		return takeAlong(t, p.owners(x, y, s), p.axis, s)
 	case core.ScanLogAddExp:

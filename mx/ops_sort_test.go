@@ -114,7 +114,6 @@ func init() {
 	)
 }
 
-
 // reshapeTo returns a as a 0-d array (a has one element).
 func (a *Array) reshapeTo() *Array { return Reshape(a, []int{}) }
 
@@ -187,8 +186,8 @@ func TestSortGradOfGrad(t *testing.T) {
 func TestSortErrors(t *testing.T) {
 	a := NewArray([]float32{1, 2, 3, 4}, 2, 2)
 	cases := []struct {
-		op string
-		f  func()
+		op  string
+		f   func()
 		msg string
 	}{
 		{"sort", func() { Sort(Scalar(1.0)) }, "0-d"},
