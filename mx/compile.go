@@ -35,6 +35,7 @@ type CompileOption interface {
 
 type compileConfig struct {
 	shapeless bool
+	noFuse    bool // tests: simplify only
 	inputs    []any
 	outputs   []any
 }
@@ -317,9 +318,11 @@ func (c *compiledFunc) trace(inputs []*Array, state []TreeLeaf, counts []int) *t
 	t.statePaths, t.stateCounts = statePaths, outCounts
 	t.shapeless = c.cfg.shapeless
 	simplify(t, !traced)
-	fuse(t)
 	if t.shapeless {
 		t.checkShapeless()
+	}
+	if !c.cfg.noFuse {
+		fuse(t)
 	}
 	liveTapes.Add(1)
 	runtime.AddCleanup(t, func(*atomic.Int64) { liveTapes.Add(-1) }, &liveTapes)
