@@ -425,7 +425,9 @@ func TestCompileTransforms(t *testing.T) {
 }
 
 // rowOf returns row i of a 2-d array.
-func (a *Array) rowOf(i int) *Array { return Squeeze(sliceAxis(a, 0, S(i, i+1), DefaultStream()), Axis(0)) }
+func (a *Array) rowOf(i int) *Array {
+	return Squeeze(sliceAxis(a, 0, S(i, i+1), DefaultStream()), Axis(0))
+}
 
 // TestCompileState runs a compiled training step that reads and updates a
 // model through CompileInputs and CompileOutputs.
