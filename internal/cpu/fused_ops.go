@@ -174,6 +174,9 @@ func boolUnary(op core.UnaryOp) kern1 {
 
 // fusedBinary returns the binary op on two values of type in, or nil.
 func fusedBinary(op core.BinaryOp, in core.Dtype) kern2 {
+	if f := fusedVecBinary(op, in); f != nil {
+		return f
+	}
 	switch computeType(in) {
 	case core.Float32:
 		return floatBinary[float32](op)
