@@ -57,7 +57,9 @@ func newMLP3(in, hidden, out int) *mlp3 {
 
 func (m *mlp3) params() []*Array { return []*Array{m.W1, m.B1, m.W2, m.B2, m.W3, m.B3} }
 
-func (m *mlp3) set(p []*Array) { m.W1, m.B1, m.W2, m.B2, m.W3, m.B3 = p[0], p[1], p[2], p[3], p[4], p[5] }
+func (m *mlp3) set(p []*Array) {
+	m.W1, m.B1, m.W2, m.B2, m.W3, m.B3 = p[0], p[1], p[2], p[3], p[4], p[5]
+}
 
 // mlpLoss is the softmax cross-entropy of the perceptron with parameters
 // p on inputs x and one-hot targets y.
