@@ -524,3 +524,27 @@ func TestCompileCacheBound(t *testing.T) {
 		t.Fatalf("%d traces still alive (%d before)", n, before)
 	}
 }
+
+// TestCompileEdges covers empty and 0-d inputs, a function returning its
+// input or a constant, and calls from several goroutines.
+func TestCompileEdges(t *testing.T) {
+	f := func(in []*Array) []*Array { return []*Array{Add(Exp(in[0]), Multiply(in[0], 2))} }
+	g := Compile(f)
+	for _, x := range []*Array{Zeros([]int{0, 3}), Scalar(float32(1.5)), NewArray([]float64{-1, 2}, 2, 1)} {
+		assertClose(t, shapeString(x.Shape()), g([]*Array{x})[0], f([]*Array{x})[0], 1e-6)
+	}
+	k := NewArray([]float32{7})
+	h := Compile(func(in []*Array) []*Array { return []*Array{in[0], k, Negative(in[0])} })
+	out := h([]*Array{NewArray([]float32{1})})
+	assertClose(t, "identity", out[0], NewArray([]float32{1}), 0)
+	assertClose(t, "constant", out[1], k, 0)
+	x := NewArray([]float32{1, 2, 3})
+	want := f([]*Array{x})[0]
+	done := make(chan *Array, 8)
+	for range 8 {
+		go func() { done <- g([]*Array{x})[0] }()
+	}
+	for range 8 {
+		assertClose(t, "concurrent", <-done, want, 1e-6)
+	}
+}
