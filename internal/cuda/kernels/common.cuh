@@ -252,3 +252,10 @@ template <class To, class From> __device__ __forceinline__ To convert(From x) {
     return cast<To, From>(x);
   }
 }
+
+// bits_of<N>::type is the unsigned integer type of N bytes.
+template <int N> struct bits_of;
+template <> struct bits_of<1> { typedef u8 type; };
+template <> struct bits_of<2> { typedef u16 type; };
+template <> struct bits_of<4> { typedef u32 type; };
+template <> struct bits_of<8> { typedef u64 type; };
