@@ -203,6 +203,8 @@ func (s *Stream) scanLines(op core.ScanOp, dt core.Dtype, pin, pout uintptr, g l
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
+var _ core.ScanKernels = (*Stream)(nil)
+
 func init() {
 	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
 		registerModule(scanModule(dt), scanSource(dt))

@@ -387,6 +387,8 @@ func (s *Stream) ScatterAddAlong(axis int, upd, idx, out core.View) error {
 	return s.Launch(f, s.stridedGrid(m), block256, 0, &pr)
 }
 
+var _ core.SortKernels = (*Stream)(nil)
+
 func init() {
 	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
 		registerModule(sortModule(dt), sortSource(dt))
