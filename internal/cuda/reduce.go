@@ -3,7 +3,6 @@ package cuda
 import (
 	"fmt"
 	"sort"
-	"sync"
 	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -426,52 +425,16 @@ func softmaxModule(dt core.Dtype) string { return "softmax_" + dtypeTag[dt] }
 func softmaxSource(dt core.Dtype) func() string {
 	var e entryList
 	t := ctype[dt]
-	for _, k := range []struct {
-		name       string
-		warp, smem string
-	}{{"softmax_rw", "true", "false"}, {"softmax_rb", "false", "false"}, {"softmax_rs", "false", "true"}} {
-		e.add(`extern "C" __global__ void %s(const %s* x, %s* y, i64 nRows, i64 L, Layout<2> kept) { softmax_rows<%s, %s, %s>(x, y, nRows, L, kept); }`,
-			k.name, t, t, t, k.warp, k.smem)
-	}
+	e.add(`extern "C" __global__ void __launch_bounds__(256) softmax_rw(const %s* x, %s* y, i64 nRows, i64 L, Layout<2> kept) { softmax_rows<%s, true>(x, y, nRows, L, kept); }`, t, t, t)
+	e.add(`extern "C" __global__ void __launch_bounds__(1024) softmax_rb(const %s* x, %s* y, i64 nRows, i64 L, Layout<2> kept) { softmax_rows<%s, false>(x, y, nRows, L, kept); }`, t, t, t)
 	e.add(`extern "C" __global__ void softmax_g(const %s* x, %s* y, i64 nGroups, i64 G, Layout<2> kept, Layout<2> red) { softmax_groups<%s>(x, y, nGroups, G, kept, red); }`, t, t, t)
 	e.add(`extern "C" __global__ void softmax_c(const %s* x, %s* y, i64 nGroups, i64 G, Layout<2> kept, Layout<2> red) { softmax_cols<%s>(x, y, nGroups, G, kept, red); }`, t, t, t)
 	return source(e.String(), "reduce.cuh")
 }
 
-// smemLimits caches, per device, the dynamic shared memory a block may
-// opt into; smemSet records the kernels that were given that limit.
-var (
-	smemLimits sync.Map // *Device -> int
-	smemSet    sync.Map // uintptr -> bool
-)
-
-// softmaxStaticSmem bounds the static shared memory of the softmax kernels.
-const softmaxStaticSmem = 2048
-
-// dynamicSmem returns how many bytes of dynamic shared memory a kernel of
-// the device may use once raised with allowSmem.
-func (s *Stream) dynamicSmem() int {
-	if v, ok := smemLimits.Load(s.dev); ok {
-		return v.(int)
-	}
-	var v int32
-	call(drv.cuDeviceGetAttribute, ptr(&v), 97 /* MAX_SHARED_MEMORY_PER_BLOCK_OPTIN */, uintptr(s.dev.handle))
-	n := max(int(v)-softmaxStaticSmem, 48<<10-softmaxStaticSmem)
-	smemLimits.Store(s.dev, n)
-	return n
-}
-
-// allowSmem lets kernel f use dynamicSmem bytes of dynamic shared memory.
-func (s *Stream) allowSmem(f uintptr) error {
-	if _, ok := smemSet.Load(f); ok {
-		return nil
-	}
-	if err := check("cuFuncSetAttribute", drv.cuFuncSetAttribute, f, 8 /* MAX_DYNAMIC_SHARED_SIZE_BYTES */, uintptr(s.dynamicSmem())); err != nil {
-		return err
-	}
-	smemSet.Store(f, true)
-	return nil
-}
+// softmaxThreads (0: by size) sets the block size of the row kernel, for
+// benchmarks.
+var softmaxThreads int
 
 // Softmax implements core.ReduceKernels.
 func (s *Stream) Softmax(axes []int, in, out core.View) error {
@@ -529,27 +492,16 @@ func (s *Stream) Softmax(axes []int, in, out core.View) error {
 			}
 			return s.Launch(f, [3]int{(nGroups + 7) / 8, 1, 1}, block256, 0, &a)
 		}
+		// 512 threads measured best on long rows (four blocks a
+		// multiprocessor whose rows stay in L2 for the second pass).
 		threads := 256
-		switch {
-		case G >= 16384:
-			threads = 1024
-		case G >= 4096:
+		if G >= 4096 {
 			threads = 512
 		}
-		smem := (G + vecWidth(dt)) * dt.Size()
-		if smem <= s.dynamicSmem() {
-			f, err := fn(1, "softmax_rs")
-			if err != nil {
-				return err
-			}
-			if smem > 48<<10 {
-				if err := s.allowSmem(f); err != nil {
-					return err
-				}
-			}
-			return s.Launch(f, [3]int{nGroups, 1, 1}, [3]int{threads, 1, 1}, smem, &a)
+		if softmaxThreads > 0 {
+			threads = softmaxThreads
 		}
-		f, err := fn(2, "softmax_rb")
+		f, err := fn(1, "softmax_rb")
 		if err != nil {
 			return err
 		}

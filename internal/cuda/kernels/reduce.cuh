@@ -13,9 +13,6 @@
 
 template <class T, int N> struct alignas(sizeof(T) * N) RVec { T v[N]; };
 
-// A 16-byte unit, for dynamic shared memory aligned for vector access.
-struct alignas(16) R16 { u32 w[4]; };
-
 // Double-precision complex, the accumulator of complex64 sums and products.
 struct dc { double re, im; };
 
@@ -647,8 +644,11 @@ template <class C> __device__ __forceinline__ void sm_fold(SmAcc<C>& a, C x) {
   if (x > a.m) {
     a.s = a.s * exp_(a.m - x) + (C)1;  // exp(-inf) is 0 for the first element
     a.m = x;
+  } else if (x != x) {
+    a.m = x;  // a NaN makes the whole row NaN
+    a.s = x;
   } else if (x != -inf_of<C>()) {
-    a.s += exp_(x - a.m);  // NaN x makes the sum NaN
+    a.s += exp_(x - a.m);
   }
 }
 
@@ -659,16 +659,72 @@ template <class C> __device__ __forceinline__ C sm_scale(SmAcc<C> a) {
   return (C)1 / a.s;
 }
 
+// sm_fold_vec folds N elements at once: one rescale for their maximum,
+// then N independent exponentials.
+template <class C, int N> __device__ __forceinline__ void sm_fold_vec(SmAcc<C>& a, const C (&x)[N]) {
+  C mx = x[0];
+  bool nan = x[0] != x[0];
+#pragma unroll
+  for (int k = 1; k < N; k++) {
+    mx = x[k] > mx ? x[k] : mx;
+    nan = nan || x[k] != x[k];
+  }
+  if (nan) {
+    a.m = nan_of<C>();  // a NaN makes the whole row NaN
+    a.s = a.m;
+    return;
+  }
+  if (mx > a.m) {
+    a.s = a.s * exp_(a.m - mx);  // exp(-inf) is 0 for the first elements
+    a.m = mx;
+  }
+  if (a.m == -inf_of<C>()) return;  // only -inf so far: nothing to add
+  C t = 0;
+#pragma unroll
+  for (int k = 0; k < N; k++) t += exp_(x[k] - a.m);
+  a.s += t;
+}
+
+template <class T, int V, class C> __device__ __forceinline__ void sm_widen(const RVec<T, V>& v, C (&c)[V]) {
+#pragma unroll
+  for (int k = 0; k < V; k++) c[k] = widen(v.v[k]);
+}
+
+template <class T, int V, class C> __device__ __forceinline__ RVec<T, V> sm_out(const RVec<T, V>& v, C m, C inv) {
+  RVec<T, V> w;
+#pragma unroll
+  for (int k = 0; k < V; k++) w.v[k] = narrow<T>(exp_(widen(v.v[k]) - m) * inv);
+  return w;
+}
+
+// st_stream stores 16 bytes marked as streaming (evict first), so that an
+// output written once does not push out of L2 the input that is read again;
+// ld_last loads 16 bytes for the last time.
+template <class Vec> __device__ __forceinline__ void st_stream(Vec* p, const Vec& v) {
+  const u32* w = (const u32*)&v;
+  asm volatile("st.global.cs.v4.u32 [%0], {%1, %2, %3, %4};" ::"l"(p), "r"(w[0]), "r"(w[1]), "r"(w[2]), "r"(w[3])
+               : "memory");
+}
+template <class Vec> __device__ __forceinline__ Vec ld_last(const Vec* p) {
+  Vec v;
+  u32* w = (u32*)&v;
+  asm("ld.global.cs.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(w[0]), "=r"(w[1]), "=r"(w[2]), "=r"(w[3]) : "l"(p));
+  return v;
+}
+
 // softmax_rows: the groups are rows of L contiguous elements in x and y.
-// WARP: one warp per row; else one block per row. SMEM: the row is kept in
-// dynamic shared memory between the passes (one block per row only).
-template <class T, bool WARP, bool SMEM>
+// WARP: one warp per row; else one block per row. The second pass reads
+// the row again, from L2 mostly: the output is stored as streaming so that
+// it does not push the rows still to be read out of L2. (Keeping the row in
+// shared memory instead was measured slower: a 128 KiB row leaves room for
+// one block per multiprocessor.)
+template <class T, bool WARP>
 __device__ void softmax_rows(const T* x, T* y, i64 nRows, i64 L, Layout<2> kept) {
   typedef typename acc_t<T>::type C;
   constexpr int V = 16 / sizeof(T);
+  typedef RVec<T, V> Vec;
   __shared__ SmAcc<C> sm[32];
   __shared__ SmAcc<C> total;
-  extern __shared__ R16 dyn[];
   i64 row, t, nt;
   if (WARP) {
     row = ((i64)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
@@ -686,28 +742,35 @@ __device__ void softmax_rows(const T* x, T* y, i64 nRows, i64 L, Layout<2> kept)
   T* py = y + oy;
   SmOp<C> op;
   SmAcc<C> acc = op.init();
-  // Pass 1: statistics (and the copy into shared memory).
+  // Pass 1: statistics, four vectors in flight per thread.
   i64 head = (i64)(((16 - ((u64)px & 15)) & 15) / sizeof(T));
   if (head > L) head = L;
-  i64 sh = (V - head % V) % V;  // shared index = element index + sh
-  T* cache = (T*)dyn;
   for (i64 j = t; j < head; j += nt) {
-    T v = px[j];
-    if (SMEM) cache[j + sh] = v;
-    sm_fold<C>(acc, widen(v));
+    C c[1] = {widen(px[j])};
+    sm_fold_vec<C, 1>(acc, c);
   }
   i64 nv = (L - head) / V;
-  const RVec<T, V>* vp = (const RVec<T, V>*)(px + head);
-  for (i64 i = t; i < nv; i += nt) {
-    RVec<T, V> v = vp[i];
-    if (SMEM) *(RVec<T, V>*)(cache + head + sh + i * V) = v;
+  const Vec* vp = (const Vec*)(px + head);
+  i64 i = t;
+  for (; i + 3 * nt < nv; i += 4 * nt) {
+    Vec v[4];
 #pragma unroll
-    for (int k = 0; k < V; k++) sm_fold<C>(acc, widen(v.v[k]));
+    for (int u = 0; u < 4; u++) v[u] = vp[i + u * nt];
+#pragma unroll
+    for (int u = 0; u < 4; u++) {
+      C c[V];
+      sm_widen(v[u], c);
+      sm_fold_vec<C, V>(acc, c);
+    }
+  }
+  for (; i < nv; i += nt) {
+    C c[V];
+    sm_widen(vp[i], c);
+    sm_fold_vec<C, V>(acc, c);
   }
   for (i64 j = head + nv * V + t; j < L; j += nt) {
-    T v = px[j];
-    if (SMEM) cache[j + sh] = v;
-    sm_fold<C>(acc, widen(v));
+    C c[1] = {widen(px[j])};
+    sm_fold_vec<C, 1>(acc, c);
   }
   if (WARP) {
     acc = warp_merge(op, acc);
@@ -716,33 +779,41 @@ __device__ void softmax_rows(const T* x, T* y, i64 nRows, i64 L, Layout<2> kept)
   } else {
     acc = block_merge(op, acc, sm);
     if (threadIdx.x == 0) total = acc;
-    __syncthreads();  // also orders the shared copy before pass 2
+    __syncthreads();
     acc = total;
   }
   C m = acc.m, inv = sm_scale(acc);
-  // Pass 2: y = exp(x - m) / sum, vectorized on y's alignment.
+  // Pass 2: y = exp(x - m) / sum.
   i64 yh = (i64)(((16 - ((u64)py & 15)) & 15) / sizeof(T));
   if (yh > L) yh = L;
-  for (i64 j = t; j < yh; j += nt) {
-    C v = widen(SMEM ? cache[j + sh] : px[j]);
-    py[j] = narrow<T>(exp_(v - m) * inv);
+  if (yh == head) {
+    // x and y equally aligned: whole vectors both sides.
+    Vec* wp = (Vec*)(py + head);
+    for (i64 j = t; j < head; j += nt) py[j] = narrow<T>(exp_(widen(px[j]) - m) * inv);
+    i = t;
+    for (; i + 3 * nt < nv; i += 4 * nt) {
+      Vec v[4];
+#pragma unroll
+      for (int u = 0; u < 4; u++) v[u] = ld_last(vp + i + u * nt);
+#pragma unroll
+      for (int u = 0; u < 4; u++) st_stream(wp + i + u * nt, sm_out(v[u], m, inv));
+    }
+    for (; i < nv; i += nt) st_stream(wp + i, sm_out(ld_last(vp + i), m, inv));
+    for (i64 j = head + nv * V + t; j < L; j += nt) py[j] = narrow<T>(exp_(widen(px[j]) - m) * inv);
+    return;
   }
+  // Otherwise vectors on y's alignment, x read element by element.
+  for (i64 j = t; j < yh; j += nt) py[j] = narrow<T>(exp_(widen(px[j]) - m) * inv);
   i64 nw = (L - yh) / V;
-  RVec<T, V>* wp = (RVec<T, V>*)(py + yh);
+  Vec* wp = (Vec*)(py + yh);
   for (i64 i = t; i < nw; i += nt) {
-    RVec<T, V> w;
+    Vec w;
     i64 j0 = yh + i * V;
 #pragma unroll
-    for (int k = 0; k < V; k++) {
-      C v = widen(SMEM ? cache[j0 + k + sh] : px[j0 + k]);
-      w.v[k] = narrow<T>(exp_(v - m) * inv);
-    }
+    for (int k = 0; k < V; k++) w.v[k] = narrow<T>(exp_(widen(px[j0 + k]) - m) * inv);
     wp[i] = w;
   }
-  for (i64 j = yh + nw * V + t; j < L; j += nt) {
-    C v = widen(SMEM ? cache[j + sh] : px[j]);
-    py[j] = narrow<T>(exp_(v - m) * inv);
-  }
+  for (i64 j = yh + nw * V + t; j < L; j += nt) py[j] = narrow<T>(exp_(widen(px[j]) - m) * inv);
 }
 
 // softmax_groups: any layout; one block per group of G elements, whose
