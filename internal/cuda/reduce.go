@@ -136,8 +136,13 @@ const reduceAccBytes = 32
 
 func reduceModule(group string, dt core.Dtype) string { return "reduce_" + group + "_" + dtypeTag[dt] }
 
-// reduceSource is the module of the ops of group on input type dt.
+// reduceSource is the module of the ops of group on input type dt, built
+// when first compiled (a reduction calls this each time).
 func reduceSource(group string, dt core.Dtype) func() string {
+	return func() string { return reduceEntries(group, dt)() }
+}
+
+func reduceEntries(group string, dt core.Dtype) func() string {
 	var e entryList
 	t := ctype[dt]
 	for op := core.ReduceSum; op <= core.ReduceArgMin; op++ {
@@ -232,7 +237,9 @@ func layoutOf(op string, shape, strides []int) (layout1, error) {
 	return l, nil
 }
 
-// targetBlocks is about how many blocks of 256 threads fill the device.
+// targetBlocks is about how many blocks of 256 threads a reduction with
+// few outputs is split into: several waves of blocks, so that the last one
+// leaves little of the device idle.
 func (s *Stream) targetBlocks() int { return max(1, s.dev.info.Multiprocessors*8) }
 
 // Reduce implements core.ReduceKernels.
@@ -423,6 +430,10 @@ func (s *Stream) reduceCols(op core.ReduceOp, param int, px, po uintptr, kept la
 func softmaxModule(dt core.Dtype) string { return "softmax_" + dtypeTag[dt] }
 
 func softmaxSource(dt core.Dtype) func() string {
+	return func() string { return softmaxEntries(dt)() }
+}
+
+func softmaxEntries(dt core.Dtype) func() string {
 	var e entryList
 	t := ctype[dt]
 	e.add(`extern "C" __global__ void __launch_bounds__(256) softmax_rw(const %s* x, %s* y, i64 nRows, i64 L, Layout<2> kept) { softmax_rows<%s, true>(x, y, nRows, L, kept); }`, t, t, t)

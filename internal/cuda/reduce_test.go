@@ -39,6 +39,16 @@ func gpuStream(tb testing.TB) *cuda.Stream {
 	return s
 }
 
+// bindThread locks a sub-benchmark's goroutine to its thread and binds the
+// stream's context there.
+func bindThread(b *testing.B, s *cuda.Stream) {
+	runtime.LockOSThread()
+	b.Cleanup(runtime.UnlockOSThread)
+	if err := s.Device().BindThread(); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // putVal stores v (re, im for complex64) as element i of type dt.
 func putVal(b []byte, i int, dt core.Dtype, re, im float64) {
 	switch dt {
@@ -469,7 +479,24 @@ func BenchmarkSum256M(b *testing.B) {
 	in := deviceArray(b, s, n, core.Float32)
 	out := outView(b, []int{1}, core.Float32, s)
 	b.SetBytes(4 * n)
-	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.Reduce(core.ReduceSum, []int{0}, 0, in, out); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Synchronize(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSum1M shows the fixed cost of a reduction: launches and the
+// synchronization.
+func BenchmarkSum1M(b *testing.B) {
+	s := gpuStream(b)
+	const n = 1 << 20
+	in := deviceArray(b, s, n, core.Float32)
+	out := outView(b, []int{1}, core.Float32, s)
+	b.SetBytes(4 * n)
 	for i := 0; i < b.N; i++ {
 		if err := s.Reduce(core.ReduceSum, []int{0}, 0, in, out); err != nil {
 			b.Fatal(err)
@@ -491,6 +518,7 @@ func BenchmarkSoftmax4096x32768(b *testing.B) {
 		threads int
 	}{{"auto", 0}, {"threads1024", 1024}, {"threads256", 256}} {
 		b.Run(v.name, func(b *testing.B) {
+			bindThread(b, s)
 			cuda.SetSoftmaxThreads(v.threads)
 			defer cuda.SetSoftmaxThreads(0)
 			b.SetBytes(2 * 4 * rows * cols) // one read and one write
