@@ -23,6 +23,12 @@ import (
 //     over blocks when there are few outputs.
 //   - median: one block per output, selecting the middle elements by radix
 //     selection.
+//
+// Softmax over contiguous rows (the last axis) gives each row a warp (short
+// rows) or a block: a first pass finds the maximum and the sum of
+// exponentials online, a second reads the row again (from L2) and writes.
+// Other layouts take a thread per group when neighbouring groups are
+// neighbours in memory, else a block per group.
 
 // reduceTag names each op in kernel names.
 var reduceTag = [...]string{
@@ -277,8 +283,14 @@ func (s *Stream) ArgReduce(op core.ReduceOp, axis int, in, out core.View) error 
 	return s.reduce(op, 0, in, out, newReducePlan(in, isRed, false))
 }
 
+// maxGrid is the most blocks a grid's x dimension holds.
+const maxGrid = 1<<31 - 1
+
 func (s *Stream) reduce(op core.ReduceOp, param int, in, out core.View, p *reducePlan) error {
 	name := reduceTag[op]
+	if p.nOut > maxGrid {
+		return fmt.Errorf("%s: %d outputs are more than cuda handles (%d)", name, p.nOut, maxGrid)
+	}
 	group := reduceGroup(op)
 	dt := in.Dtype
 	mod, src := reduceModule(group, dt), reduceSource(group, dt)
@@ -481,6 +493,9 @@ func (s *Stream) Softmax(axes []int, in, out core.View) error {
 		G *= n
 	}
 	nGroups := out.Size() / G
+	if nGroups > maxGrid {
+		return fmt.Errorf("softmax: %d groups are more than cuda handles (%d)", nGroups, maxGrid)
+	}
 	px, err := s.operand(in)
 	if err != nil {
 		return err
