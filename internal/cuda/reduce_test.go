@@ -515,10 +515,11 @@ func BenchmarkSoftmax4096x32768(b *testing.B) {
 	in := deviceArray(b, s, rows*cols, core.Float32)
 	in.Shape, in.Strides = []int{rows, cols}, []int{cols, 1}
 	out := outView(b, []int{rows, cols}, core.Float32, s)
+	b.Logf("memory bandwidth %.3g B/s", cuda.MemoryBandwidth(s))
 	for _, v := range []struct {
 		name    string
 		threads int
-	}{{"auto", 0}, {"threads1024", 1024}, {"threads256", 256}} {
+	}{{"threads1024", 1024}, {"threads512", 512}, {"auto", 0}} {
 		b.Run(v.name, func(b *testing.B) {
 			bindThread(b, s)
 			cuda.SetSoftmaxThreads(v.threads)
