@@ -1,0 +1,298 @@
+package cpu
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+)
+
+// Convolution as an implicit GEMM. With channels last, the output is the
+// matrix product of the patch matrix P, one row per output position
+// (batch and out spatial) holding the input values under the kernel there
+// (kernel positions times the group's input channels, zeros where the
+// kernel lies on padding or between dilated input elements), and the
+// weight read as a matrix W of kernel positions times input channels by
+// output channels: out[group g] = P[g] · W[g].
+//
+// P is never formed whole. The weights are packed once into the GEMM's B
+// panels; then each worker takes blocks of output rows, and for each block
+// of the inner dimension gathers that block of P into a small buffer that
+// stays in cache (im2col of a few hundred rows), packs it as an A block and
+// runs the GEMM's macro-kernel straight into the output rows. The cost over
+// a plain GEMM of the same shape is the gather, one read of each input
+// element per kernel position that covers it.
+
+// Conv implements core.ConvKernels for float32, float64, float16 and
+// bfloat16 (computed in float32 and rounded once).
+func (be *backend) Conv(in, w, out core.View, p core.ConvParams) error {
+	g, err := newConvGeom(in, w, out, p)
+	if err != nil {
+		return err
+	}
+	if out.Size() == 0 {
+		return nil
+	}
+	switch out.Dtype {
+	case core.Float32:
+		convRun(&sgemm, g, core.All[float32](in), core.All[float32](w), core.All[float32](out)[out.Offset:])
+	case core.Float64:
+		convRun(&dgemm, g, core.All[float64](in), core.All[float64](w), core.All[float64](out)[out.Offset:])
+	case core.Float16, core.Bfloat16:
+		buf, err := core.Host.Alloc(out.Size() * 4)
+		if err != nil {
+			return err
+		}
+		defer buf.Release()
+		c := core.Data[float32](core.View{Buf: buf, Dtype: core.Float32})[:out.Size()]
+		if out.Dtype == core.Float16 {
+			convRun(&sgemm, g, core.All[core.F16](in), core.All[core.F16](w), c)
+			roundHalf(c, core.All[core.F16](out)[out.Offset:], core.F16FromFloat32)
+		} else {
+			convRun(&sgemm, g, core.All[core.BF16](in), core.All[core.BF16](w), c)
+			roundHalf(c, core.All[core.BF16](out)[out.Offset:], core.BF16FromFloat32)
+		}
+	default:
+		return fmt.Errorf("conv: dtype %d not implemented on cpu", out.Dtype)
+	}
+	return nil
+}
+
+// convGeom is a convolution's shape, read from its views and parameters.
+type convGeom struct {
+	nd                        int // spatial dimensions
+	batch, cout               int
+	groups, cg, og            int // groups, input and output channels per group
+	inSp, kSp, outSp          []int
+	stride, padLo, kdil, idil []int
+	inOff, wOff               int
+	inStr, wStr               []int // batch, spatial..., channels
+	rows, kpos, kred          int   // output positions, kernel positions, kpos*cg
+	// kcoord[kp*nd+j] is where kernel position kp (in the weight's order)
+	// lands in dimension j of the dilated, padded input, relative to the
+	// window's start (flipped when the convolution flips); wkoff[kp] is
+	// its offset in the weight.
+	kcoord, wkoff []int
+}
+
+func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
+	nd := len(in.Shape) - 2
+	if nd < 1 || len(w.Shape) != nd+2 || len(out.Shape) != nd+2 || len(p.Stride) != nd ||
+		len(p.PadLo) != nd || len(p.PadHi) != nd || len(p.KernelDilation) != nd || len(p.InputDilation) != nd {
+		return nil, fmt.Errorf("conv: inconsistent operands of shapes %v, %v and %v", in.Shape, w.Shape, out.Shape)
+	}
+	g := &convGeom{
+		nd: nd, batch: in.Shape[0], cout: out.Shape[nd+1], groups: max(p.Groups, 1),
+		inSp: in.Shape[1 : nd+1], kSp: w.Shape[1 : nd+1], outSp: out.Shape[1 : nd+1],
+		stride: p.Stride, padLo: p.PadLo, kdil: p.KernelDilation, idil: p.InputDilation,
+		inOff: in.Offset, wOff: w.Offset, inStr: in.Strides, wStr: w.Strides,
+	}
+	cin := in.Shape[nd+1]
+	g.cg, g.og = cin/g.groups, g.cout/g.groups
+	if g.cg*g.groups != cin || g.og*g.groups != g.cout || w.Shape[0] != g.cout || w.Shape[nd+1] != g.cg {
+		return nil, fmt.Errorf("conv: channels of shapes %v, %v and %v do not match %d groups", in.Shape, w.Shape, out.Shape, g.groups)
+	}
+	g.rows, g.kpos = g.batch, 1
+	for j := 0; j < nd; j++ {
+		g.rows *= g.outSp[j]
+		g.kpos *= g.kSp[j]
+	}
+	g.kred = g.kpos * g.cg
+	g.kcoord = make([]int, g.kpos*nd)
+	g.wkoff = make([]int, g.kpos)
+	k := make([]int, nd)
+	for kp := 0; kp < g.kpos; kp++ {
+		for j := 0; j < nd; j++ {
+			e := k[j]
+			if p.Flip {
+				e = g.kSp[j] - 1 - e
+			}
+			g.kcoord[kp*nd+j] = e * g.kdil[j]
+			g.wkoff[kp] += k[j] * w.Strides[j+1]
+		}
+		for j := nd - 1; j >= 0; j-- {
+			if k[j]++; k[j] < g.kSp[j] {
+				break
+			}
+			k[j] = 0
+		}
+	}
+	return g, nil
+}
+
+// im2col writes rows [r0, r0+mb) and columns [c0, c0+kb) of group grp's
+// patch matrix to dst, row-major with row stride kb.
+func im2col[S any](g *convGeom, src, dst []S, r0, mb, c0, kb, grp int) {
+	nd := g.nd
+	var base [8]int
+	bs := base[:0]
+	if nd > len(base) {
+		bs = make([]int, 0, nd)
+	}
+	bs = bs[:nd]
+	cstr := g.inStr[nd+1]
+	for i := 0; i < mb; i++ {
+		// The row's batch index and the start of its window in each
+		// spatial dimension of the dilated, padded input.
+		r := r0 + i
+		for j := nd - 1; j >= 0; j-- {
+			o := r % g.outSp[j]
+			r /= g.outSp[j]
+			bs[j] = o*g.stride[j] - g.padLo[j]
+		}
+		rowOff := g.inOff + r*g.inStr[0] + grp*g.cg*cstr
+		row := dst[i*kb : (i+1)*kb]
+		for c := c0; c < c0+kb; {
+			kp, ci := c/g.cg, c%g.cg
+			run := min(g.cg-ci, c0+kb-c)
+			d := row[c-c0 : c-c0+run]
+			c += run
+			off, ok := rowOff+ci*cstr, true
+			kc := g.kcoord[kp*nd : kp*nd+nd]
+			for j := 0; j < nd; j++ {
+				x := bs[j] + kc[j]
+				if x < 0 {
+					ok = false
+					break
+				}
+				if id := g.idil[j]; id != 1 {
+					if x%id != 0 {
+						ok = false
+						break
+					}
+					x /= id
+				}
+				if x >= g.inSp[j] {
+					ok = false
+					break
+				}
+				off += x * g.inStr[j+1]
+			}
+			switch {
+			case !ok:
+				clear(d)
+			case cstr == 1:
+				copy(d, src[off:off+run])
+			default:
+				for t := range d {
+					d[t] = src[off]
+					off += cstr
+				}
+			}
+		}
+	}
+}
+
+// convBlock returns the size of the blocks of the inner dimension: at most
+// kc, and as even as the blocks can be.
+func convBlock(kred, kc int) int {
+	nb := (kred + kc - 1) / kc
+	return (kred + nb - 1) / nb
+}
+
+// packConvWeights packs every group's weight matrix (kred × og) into B
+// panels: the block of rows from pc (kk = min(kb, kred-pc) rows) starts at
+// pc*ogPad, its panel q at q*kk*nr, element (p, j) of the panel at p*nr+j.
+// Columns past og are zeros.
+func packConvWeights[S any, T gemmFloat](g *convGeom, w []S, bp []T, kb, nr, ogPad int) {
+	nd := g.nd
+	cs, ws0 := g.wStr[nd+1], g.wStr[0]
+	var tab *[1 << 16]float32
+	switch any(w).(type) {
+	case []core.F16:
+		tab = f16Table()
+	case []core.BF16:
+		tab = bf16Table()
+	}
+	parallelFor(g.groups*g.kred, ogPad, func(lo, hi int) {
+		for rc := lo; rc < hi; rc++ {
+			grp, c := rc/g.kred, rc%g.kred
+			kp, ci := c/g.cg, c%g.cg
+			src := g.wOff + g.wkoff[kp] + ci*cs + grp*g.og*ws0
+			pc := c / kb * kb
+			kk, p := min(kb, g.kred-pc), c-pc
+			blk := bp[grp*g.kred*ogPad+pc*ogPad:]
+			for q := 0; q*nr < ogPad; q++ {
+				d := blk[q*kk*nr+p*nr : q*kk*nr+p*nr+nr]
+				n := min(nr, g.og-q*nr)
+				if n < nr {
+					clear(d[max(n, 0):])
+				}
+				o := src + q*nr*ws0
+				switch x := any(w).(type) {
+				case []T:
+					for j := 0; j < n; j++ {
+						d[j] = x[o]
+						o += ws0
+					}
+				case []core.F16:
+					for j := 0; j < n; j++ {
+						d[j] = T(tab[x[o]])
+						o += ws0
+					}
+				case []core.BF16:
+					for j := 0; j < n; j++ {
+						d[j] = T(tab[x[o]])
+						o += ws0
+					}
+				}
+			}
+		}
+	})
+}
+
+// convRun computes the convolution g of in by w into c, the row-major
+// output (rows × cout) in the GEMM's element type.
+func convRun[S any, T gemmFloat](cfg *gemmConfig[T], g *convGeom, in, w []S, c []T) {
+	c = c[:g.rows*g.cout]
+	if g.kred == 0 {
+		clear(c)
+		return
+	}
+	mr, nr := cfg.mr, cfg.nr
+	kb := convBlock(g.kred, cfg.kc)
+	ogPad := roundUp(g.og, nr)
+	bp := getGemmBuf[T](g.groups * g.kred * ogPad)
+	defer putGemmBuf(bp)
+	packConvWeights(g, w, bp, kb, nr, ogPad)
+
+	workers := runtime.GOMAXPROCS(0)
+	if g.rows*g.cout*g.kred < gemmParallelMin {
+		workers = 1
+	}
+	// Blocks of rows: at most mc, and about four per worker.
+	rowBlock := cfg.mc
+	if workers > 1 {
+		perGroup := (4*workers + g.groups - 1) / g.groups
+		rowBlock = min(cfg.mc, max(mr, roundUp((g.rows+perGroup-1)/perGroup, mr)))
+	}
+	blocks := (g.rows + rowBlock - 1) / rowBlock
+	units := blocks * g.groups
+	workers = min(workers, units)
+	var next atomic.Int32
+	runParts(workers, func(int) {
+		tmp := make([]S, rowBlock*kb)
+		ap := getGemmBuf[T](roundUp(rowBlock, mr) * kb)
+		defer putGemmBuf(ap)
+		tile := make([]T, mr*nr)
+		for {
+			u := int(next.Add(1)) - 1
+			if u >= units {
+				return
+			}
+			grp, r0 := u%g.groups, u/g.groups*rowBlock
+			mb := min(rowBlock, g.rows-r0)
+			for pc := 0; pc < g.kred; pc += kb {
+				kk := min(kb, g.kred-pc)
+				im2col(g, in, tmp, r0, mb, pc, kk, grp)
+				packPanels(ap, matrix[S]{data: tmp, rs: kk, cs: 1}, mb, kk, mr)
+				var beta T
+				if pc > 0 {
+					beta = 1
+				}
+				macroKernel(cfg, mb, g.og, kk, 1, ap, bp[grp*g.kred*ogPad+pc*ogPad:], beta, c, r0*g.cout+grp*g.og, g.cout, tile)
+			}
+		}
+	})
+}
