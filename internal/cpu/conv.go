@@ -184,6 +184,113 @@ func im2col[S any](g *convGeom, src, dst []S, r0, mb, c0, kb, grp int) {
 	}
 }
 
+// im2colPacked gathers rows [r0, r0+mb) and columns [c0, c0+kb) of group
+// grp's patch matrix straight into the GEMM's packed A panels (panel q
+// holds rows q*mr... as dst[q*kb*mr+p*mr+i]), rows past mb being zeros:
+// im2col and packing in one pass, for inputs of the GEMM's own type.
+func im2colPacked[T gemmFloat](g *convGeom, src, dst []T, r0, mb, c0, kb, grp, mr int) {
+	nd := g.nd
+	cstr := g.inStr[nd+1]
+	// Per row of the panel: the batch offset and the window's start in
+	// each spatial dimension.
+	rowOff := make([]int, mr)
+	bs := make([]int, mr*nd)
+	offs := make([]int, mr)
+	zeros := make([]T, g.cg)
+	for q := 0; q*mr < mb; q++ {
+		pan := dst[q*kb*mr : (q+1)*kb*mr]
+		rows := min(mr, mb-q*mr)
+		for i := 0; i < rows; i++ {
+			r := r0 + q*mr + i
+			for j := nd - 1; j >= 0; j-- {
+				o := r % g.outSp[j]
+				r /= g.outSp[j]
+				bs[i*nd+j] = o*g.stride[j] - g.padLo[j]
+			}
+			rowOff[i] = g.inOff + r*g.inStr[0] + grp*g.cg*cstr
+		}
+		for c := c0; c < c0+kb; {
+			kp, ci := c/g.cg, c%g.cg
+			run := min(g.cg-ci, c0+kb-c)
+			d := pan[(c-c0)*mr : (c-c0+run)*mr]
+			c += run
+			kc := g.kcoord[kp*nd : kp*nd+nd]
+			for i := 0; i < mr; i++ {
+				offs[i] = -1
+				if i >= rows {
+					continue
+				}
+				off := rowOff[i] + ci*cstr
+				for j := 0; j < nd; j++ {
+					x := bs[i*nd+j] + kc[j]
+					if x < 0 {
+						off = -1
+						break
+					}
+					if id := g.idil[j]; id != 1 {
+						if x%id != 0 {
+							off = -1
+							break
+						}
+						x /= id
+					}
+					if x >= g.inSp[j] {
+						off = -1
+						break
+					}
+					off += x * g.inStr[j+1]
+				}
+				offs[i] = off
+			}
+			if cstr == 1 && mr == 12 {
+				gather12(d, src, offs, zeros[:run], run)
+				continue
+			}
+			for i, off := range offs {
+				switch {
+				case off < 0:
+					for t := i; t < len(d); t += mr {
+						d[t] = 0
+					}
+				case cstr == 1:
+					t := i
+					for _, v := range src[off : off+run] {
+						d[t] = v
+						t += mr
+					}
+				default:
+					for t := i; t < len(d); t += mr {
+						d[t] = src[off]
+						off += cstr
+					}
+				}
+			}
+		}
+	}
+}
+
+// gather12 interleaves twelve runs of n elements, src[offs[i]:] (zeros
+// where offs[i] is negative), into d: d[t*12+i] is element t of run i.
+func gather12[T gemmFloat](d, src []T, offs []int, zeros []T, n int) {
+	var rs [12][]T
+	for i := range rs {
+		if offs[i] < 0 {
+			rs[i] = zeros[:n]
+		} else {
+			rs[i] = src[offs[i] : offs[i]+n]
+		}
+	}
+	s0, s1, s2, s3, s4, s5 := rs[0][:n], rs[1][:n], rs[2][:n], rs[3][:n], rs[4][:n], rs[5][:n]
+	s6, s7, s8, s9, s10, s11 := rs[6][:n], rs[7][:n], rs[8][:n], rs[9][:n], rs[10][:n], rs[11][:n]
+	d = d[:n*12]
+	for t := 0; t < n; t++ {
+		o := (*[12]T)(d[t*12 : t*12+12])
+		o[0], o[1], o[2], o[3] = s0[t], s1[t], s2[t], s3[t]
+		o[4], o[5], o[6], o[7] = s4[t], s5[t], s6[t], s7[t]
+		o[8], o[9], o[10], o[11] = s8[t], s9[t], s10[t], s11[t]
+	}
+}
+
 // convBlock returns the size of the blocks of the inner dimension: at most
 // kc, and as even as the blocks can be.
 func convBlock(kred, kc int) int {
@@ -272,7 +379,10 @@ func convRun[S any, T gemmFloat](cfg *gemmConfig[T], g *convGeom, in, w []S, c [
 	workers = min(workers, units)
 	var next atomic.Int32
 	runParts(workers, func(int) {
-		tmp := make([]S, rowBlock*kb)
+		var tmp []S
+		if _, ok := any(in).([]T); !ok {
+			tmp = make([]S, rowBlock*kb)
+		}
 		ap := getGemmBuf[T](roundUp(rowBlock, mr) * kb)
 		defer putGemmBuf(ap)
 		tile := make([]T, mr*nr)
@@ -285,8 +395,12 @@ func convRun[S any, T gemmFloat](cfg *gemmConfig[T], g *convGeom, in, w []S, c [
 			mb := min(rowBlock, g.rows-r0)
 			for pc := 0; pc < g.kred; pc += kb {
 				kk := min(kb, g.kred-pc)
-				im2col(g, in, tmp, r0, mb, pc, kk, grp)
-				packPanels(ap, matrix[S]{data: tmp, rs: kk, cs: 1}, mb, kk, mr)
+				if same, ok := any(in).([]T); ok {
+					im2colPacked(g, same, ap, r0, mb, pc, kk, grp, mr)
+				} else {
+					im2col(g, in, tmp, r0, mb, pc, kk, grp)
+					packPanels(ap, matrix[S]{data: tmp, rs: kk, cs: 1}, mb, kk, mr)
+				}
 				var beta T
 				if pc > 0 {
 					beta = 1
