@@ -1,8 +1,11 @@
 package mx
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -425,4 +428,107 @@ func BenchmarkConv2dResNet(b *testing.B) {
 		}
 		b.ReportMetric(2*flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
+}
+
+// TestConvGolden checks convolutions against PyTorch and einsums against
+// NumPy (testdata/conv.json, written by scripts/golden/conv.py).
+func TestConvGolden(t *testing.T) {
+	raw, err := os.ReadFile("testdata/conv.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Op         string
+		XShape     []int `json:"x_shape"`
+		WShape     []int `json:"w_shape"`
+		X, W       []float64
+		Args       map[string]json.RawMessage
+		Subscripts string
+		Shapes     [][]int
+		Operands   [][]float64
+		Path       [][]int
+		OutShape   []int `json:"out_shape"`
+		Out        []float64
+	}
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatal(err)
+	}
+	ints := func(args map[string]json.RawMessage, name string) []int {
+		var v []int
+		if a, ok := args[name]; ok {
+			if err := json.Unmarshal(a, &v); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		return v
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprintf("%d/%s", i, c.Op), func(t *testing.T) {
+			want := Reshape(NewArray(c.Out), c.OutShape)
+			if c.Op == "einsum" {
+				var ops []*Array
+				for k, sh := range c.Shapes {
+					ops = append(ops, Reshape(NewArray(c.Operands[k]), sh))
+				}
+				if msg := compareArrays(Einsum(c.Subscripts, ops...), want, 1e-12); msg != "" {
+					t.Fatalf("%s: %s", c.Subscripts, msg)
+				}
+				if path, _ := EinsumPath(c.Subscripts, ops...); len(ops) > 1 && fmt.Sprint(path) != fmt.Sprint(c.Path) {
+					t.Errorf("%s: path %v, NumPy's %v", c.Subscripts, path, c.Path)
+				}
+				return
+			}
+			x, w := Reshape(NewArray(c.X), c.XShape), Reshape(NewArray(c.W), c.WShape)
+			var opts []Option
+			if v := ints(c.Args, "stride"); v != nil {
+				opts = append(opts, Stride(v...))
+			}
+			if v := ints(c.Args, "padding"); v != nil {
+				opts = append(opts, Padding(v...))
+			}
+			if v := ints(c.Args, "dilation"); v != nil {
+				opts = append(opts, Dilation(v...))
+			}
+			if v := ints(c.Args, "output_padding"); v != nil {
+				opts = append(opts, OutputPadding(v...))
+			}
+			if v := ints(c.Args, "input_dilation"); v != nil {
+				opts = append(opts, InputDilation(v...))
+			}
+			if lo := ints(c.Args, "lo"); lo != nil {
+				opts = append(opts, PaddingLoHi(lo, ints(c.Args, "hi")))
+			}
+			if g, ok := c.Args["groups"]; ok {
+				var n int
+				if err := json.Unmarshal(g, &n); err != nil {
+					t.Fatal(err)
+				}
+				opts = append(opts, Groups(n))
+			}
+			if string(c.Args["flip"]) == "true" {
+				opts = append(opts, FlipKernel)
+			}
+			nd := len(c.XShape) - 2
+			var got *Array
+			switch c.Op {
+			case "conv":
+				got = []func(x, w *Array, opts ...Option) *Array{Conv1d, Conv2d, Conv3d}[nd-1](x, w, opts...)
+			case "conv_transpose":
+				got = []func(x, w *Array, opts ...Option) *Array{ConvTranspose1d, ConvTranspose2d, ConvTranspose3d}[nd-1](x, w, opts...)
+			default:
+				got = ConvGeneral(x, w, opts...)
+			}
+			for _, dt := range []Dtype{Float64, Float32} {
+				if msg := compareArrays(AsType(got, dt), AsType(want, dt), 1e-6); msg != "" {
+					t.Fatalf("%v: %s", dt, msg)
+				}
+			}
+			if c.Op == "conv" {
+				// ConvGeneral takes the same options.
+				if msg := compareArrays(ConvGeneral(x, w, opts...), want, 1e-12); msg != "" {
+					t.Fatalf("as conv_general: %s", msg)
+				}
+			}
+		})
+	}
 }
