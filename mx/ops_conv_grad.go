@@ -47,54 +47,151 @@ func groupSwapInput(x *Array, groups int, s Stream) *Array {
 
 func (c convPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
 	x, w, g := in[0], in[1], cot[0]
-	p := c.p
-	nd := x.Ndim() - 2
 	res := make([]*Array, len(argnums))
 	for i, arg := range argnums {
-		switch arg {
-		case 0:
-			if x.Size() == 0 || slices.Contains(x.shape[1:nd+1], 0) {
-				res[i] = zerosLike(x, s)
-				continue
-			}
-			q := core.ConvParams{
-				Stride: p.InputDilation, InputDilation: p.Stride, KernelDilation: p.KernelDilation,
-				PadLo: make([]int, nd), PadHi: make([]int, nd), Groups: p.Groups, Flip: !p.Flip,
-			}
-			for j := range nd {
-				d := dilateSize(x.shape[j+1], p.InputDilation[j])
-				gd := dilateSize(g.shape[j+1], p.Stride[j])
-				kd := dilateSize(w.shape[j+1], p.KernelDilation[j])
-				q.PadLo[j] = kd - 1 - p.PadLo[j]
-				q.PadHi[j] = d - gd + p.PadLo[j]
-			}
-			res[i] = convNode("conv", g, groupSwapWeight(w, p.Groups, s), q, s)
-		case 1:
-			q := core.ConvParams{
-				Stride: p.KernelDilation, KernelDilation: p.Stride, InputDilation: p.InputDilation,
-				PadLo: slices.Clone(p.PadLo), PadHi: make([]int, nd), Groups: p.Groups,
-			}
-			for j := range nd {
-				d := dilateSize(x.shape[j+1], p.InputDilation[j])
-				gd := dilateSize(g.shape[j+1], p.Stride[j])
-				kd := dilateSize(w.shape[j+1], p.KernelDilation[j])
-				q.PadHi[j] = kd - 1 + gd - d - p.PadLo[j]
-			}
-			// The input as [Cg, S..., G*N] is made contiguous: the
-			// kernel then reads runs of the batch.
-			xs := Contiguous(groupSwapInput(x, p.Groups, s), s)
-			r := convNode("conv", xs, SwapAxes(g, 0, -1, s), q, s)
-			if p.Flip {
-				axes := make([]int, nd)
-				for j := range axes {
-					axes[j] = j + 1
-				}
-				r = Flip(r, Axes(axes...), s)
-			}
-			res[i] = SwapAxes(r, 0, -1, s)
+		if arg == 0 {
+			res[i] = convInputCotangent(c.p, x.shape, w, g, s)
+		} else {
+			res[i] = convWeights(c.p, x, g, w.shape, s)
 		}
 	}
 	return res
+}
+
+// convInputCotangent returns the cotangent of the input (of shape xShape)
+// of a convolution with settings p and weight w, given the output's
+// cotangent g.
+func convInputCotangent(p core.ConvParams, xShape []int, w, g *Array, s Stream) *Array {
+	nd := len(xShape) - 2
+	if shapeSize(xShape) == 0 || slices.Contains(xShape[1:nd+1], 0) {
+		return Zeros(xShape, g.dtype, s)
+	}
+	q := core.ConvParams{
+		Stride: p.InputDilation, InputDilation: p.Stride, KernelDilation: p.KernelDilation,
+		PadLo: make([]int, nd), PadHi: make([]int, nd), Groups: p.Groups, Flip: !p.Flip,
+	}
+	for j := range nd {
+		d := dilateSize(xShape[j+1], p.InputDilation[j])
+		gd := dilateSize(g.shape[j+1], p.Stride[j])
+		kd := dilateSize(w.shape[j+1], p.KernelDilation[j])
+		q.PadLo[j] = kd - 1 - p.PadLo[j]
+		q.PadHi[j] = d - gd + p.PadLo[j]
+	}
+	return convNode("conv", g, groupSwapWeight(w, p.Groups, s), q, s)
+}
+
+// convWeightsByConv is the weight's cotangent written as a convolution of
+// the input (batch and channels swapped) with g as the kernel; the
+// primitive convWeightsPrim computes the same without the swapped copy.
+// It serves as the reference of the tests.
+func convWeightsByConv(p core.ConvParams, x, g *Array, wShape []int, s Stream) *Array {
+	nd := x.Ndim() - 2
+	q := core.ConvParams{
+		Stride: p.KernelDilation, KernelDilation: p.Stride, InputDilation: p.InputDilation,
+		PadLo: slices.Clone(p.PadLo), PadHi: make([]int, nd), Groups: p.Groups,
+	}
+	for j := range nd {
+		d := dilateSize(x.shape[j+1], p.InputDilation[j])
+		gd := dilateSize(g.shape[j+1], p.Stride[j])
+		kd := dilateSize(wShape[j+1], p.KernelDilation[j])
+		q.PadHi[j] = kd - 1 + gd - d - p.PadLo[j]
+	}
+	r := convNode("conv", groupSwapInput(x, p.Groups, s), SwapAxes(g, 0, -1, s), q, s)
+	if p.Flip {
+		axes := make([]int, nd)
+		for j := range axes {
+			axes[j] = j + 1
+		}
+		r = Flip(r, Axes(axes...), s)
+	}
+	return SwapAxes(r, 0, -1, s)
+}
+
+// convWeights records the weight's cotangent of a convolution with
+// settings p of x, given the output's cotangent g.
+func convWeights(p core.ConvParams, x, g *Array, wShape []int, s Stream) *Array {
+	return newArray(convWeightsPrim{p: p, wShape: slices.Clone(wShape)}, s,
+		[]*Array{x, Contiguous(g, s)}, slices.Clone(wShape), x.dtype)
+}
+
+// convWeightsPrim is the cotangent of a convolution's weight, of shape
+// wShape, from the convolution's input and its output's cotangent
+// (inputs 0 and 1). It is bilinear: <H, dW(x, g)> = <g, conv(x, H)>.
+type convWeightsPrim struct {
+	p      core.ConvParams
+	wShape []int
+}
+
+func (convWeightsPrim) Name() string { return "ConvolutionWeights" }
+
+func (c convWeightsPrim) Eval(s Stream, in, out []*Array) error {
+	k, err := kernelsFor[core.ConvKernels]("conv", s)
+	if err != nil {
+		return err
+	}
+	if err := out[0].alloc(s); err != nil {
+		return err
+	}
+	return k.ConvWeights(in[0].view(), in[1].view(), out[0].view(), c.p)
+}
+
+func (c convWeightsPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
+	x, g, h := in[0], in[1], cot[0]
+	res := make([]*Array, len(argnums))
+	for i, arg := range argnums {
+		if arg == 0 {
+			res[i] = convInputCotangent(c.p, x.shape, h, g, s)
+		} else {
+			res[i] = convNode("conv", x, h, c.p, s)
+		}
+	}
+	return res
+}
+
+func (c convWeightsPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
+	var acc *Array
+	for i, arg := range argnums {
+		var t *Array
+		if arg == 0 {
+			t = convWeights(c.p, tan[i], in[1], c.wShape, s)
+		} else {
+			t = convWeights(c.p, in[0], tan[i], c.wShape, s)
+		}
+		if acc == nil {
+			acc = t
+		} else {
+			acc = Add(acc, t, s)
+		}
+	}
+	return []*Array{acc}
+}
+
+// Vmap: each example becomes a group of its own: the examples' channels
+// side by side, groups times the batch size.
+func (c convWeightsPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
+	x, g := in[0], in[1]
+	v := 0
+	if axes[0] >= 0 {
+		x, v = MoveAxis(x, axes[0], 0, s), x.shape[axes[0]]
+	}
+	if axes[1] >= 0 {
+		g, v = MoveAxis(g, axes[1], 0, s), g.shape[axes[1]]
+	}
+	if axes[0] < 0 {
+		x = BroadcastTo(ExpandDims(x, 0, s), append([]int{v}, x.shape...), s)
+	}
+	if axes[1] < 0 {
+		g = BroadcastTo(ExpandDims(g, 0, s), append([]int{v}, g.shape...), s)
+	}
+	fold := func(a *Array) *Array {
+		return Flatten(MoveAxis(a, 0, -2, s), StartAxis(-2), EndAxis(-1), s)
+	}
+	q := c.p
+	q.Groups *= v
+	ws := slices.Clone(c.wShape)
+	ws[0] *= v
+	r := convWeights(q, fold(x), fold(g), ws, s)
+	return []*Array{Unflatten(r, 0, []int{v, c.wShape[0]}, s)}, []int{0}
 }
 
 // JVP: the tangent is conv(tx, w) + conv(x, tw).

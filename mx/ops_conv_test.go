@@ -532,3 +532,45 @@ func TestConvGolden(t *testing.T) {
 		})
 	}
 }
+
+func init() {
+	r := rand.New(rand.NewPCG(51, 52))
+	// The weight cotangent's own primitive against its formula as a
+	// convolution, and its rules.
+	type wrow struct {
+		name   string
+		x, w   []int
+		p      core.ConvParams
+		inAxes []int
+	}
+	rows := []wrow{
+		{"1d", []int{2, 7, 2}, []int{3, 3, 2}, convParams(1, []int{2}, []int{1}, []int{2}, nil, nil, 1, false), nil},
+		{"1d_flip_dilations", []int{1, 5, 2}, []int{2, 2, 2}, convParams(1, nil, []int{1}, []int{0}, []int{2}, []int{2}, 1, true), []int{0, NoAxis}},
+		{"2d_groups", []int{2, 4, 3, 4}, []int{4, 2, 2, 2}, convParams(2, []int{1, 2}, []int{1, 0}, []int{0, 1}, nil, nil, 2, false), []int{NoAxis, 1}},
+		{"3d", []int{1, 3, 3, 2, 2}, []int{2, 2, 1, 2, 2}, convParams(3, nil, []int{1, 0, 0}, []int{0, 1, 0}, nil, nil, 1, false), nil},
+	}
+	for _, rw := range rows {
+		x, w := randArray(r, -1, 1, rw.x...), randArray(r, -1, 1, rw.w...)
+		y := refConv(x, w, rw.p)
+		g := randArray(r, -1, 1, y.Shape()...)
+		p, ws := rw.p, rw.w
+		want := convWeightsByConv(p, x, g, ws, DefaultStream())
+		for _, dt := range []Dtype{Float64, Float32, Float16} {
+			addCases(opCase{
+				name: "conv_weights/" + rw.name + "/" + dt.String(),
+				in:   []*Array{AsType(x, dt), AsType(g, dt)},
+				op: func(in []*Array, o ...Option) *Array {
+					return convWeights(p, in[0], in[1], ws, parseOptions("conv", optStream, o).stream)
+				},
+				want: AsType(want, dt),
+				tol:  convTol(dt) * 4,
+			})
+		}
+		addGradCases(gradCase{
+			name:   "conv/weights_" + rw.name,
+			f:      func(in []*Array) *Array { return convWeights(p, in[0], in[1], ws, DefaultStream()) },
+			in:     []*Array{x, g},
+			inAxes: rw.inAxes,
+		})
+	}
+}

@@ -22,6 +22,13 @@ type ConvKernels interface {
 	// that p gives. in and w may have any strides; out is row-major. All
 	// three share one floating-point element type.
 	Conv(in, w, out View, p ConvParams) error
+	// ConvWeights computes the cotangent of Conv's weight: out, row-major
+	// [C_out, kernel spatial..., C_in/groups], gets at (co, k..., ci) the
+	// sum over the batch and the output positions o of cot[n, o..., co]
+	// times the input element that kernel position k and channel ci meet
+	// at o. in may have any strides; cot is row-major
+	// [N, out spatial..., C_out]. All three share one floating-point type.
+	ConvWeights(in, cot, out View, p ConvParams) error
 }
 
 // HadamardKernels computes Walsh-Hadamard transforms.

@@ -410,3 +410,148 @@ func convRun[S any, T gemmFloat](cfg *gemmConfig[T], g *convGeom, in, w []S, c [
 		}
 	})
 }
+
+// ConvWeights implements core.ConvKernels: the weight's cotangent as the
+// GEMM dW[g] = Gᵀ[g] · P[g], G the cotangent read as a matrix of output
+// positions by output channels and P the patch matrix. The inner dimension
+// is the output positions; each block of P's rows is gathered straight
+// into B panels (runs of the input's channels, copied as they lie), so the
+// input needs no transposed copy. Workers split the columns of dW.
+func (be *backend) ConvWeights(in, cot, out core.View, p core.ConvParams) error {
+	g, err := newConvGeom(in, out, cot, p)
+	if err != nil {
+		return err
+	}
+	if out.Size() == 0 {
+		return nil
+	}
+	if !cot.IsContiguous() {
+		return fmt.Errorf("conv weights: the cotangent must be row-major")
+	}
+	switch out.Dtype {
+	case core.Float32:
+		convWeightsRun(&sgemm, g, core.All[float32](in), core.Data[float32](cot), core.All[float32](out)[out.Offset:])
+	case core.Float64:
+		convWeightsRun(&dgemm, g, core.All[float64](in), core.Data[float64](cot), core.All[float64](out)[out.Offset:])
+	case core.Float16, core.Bfloat16:
+		buf, err := core.Host.Alloc(out.Size() * 4)
+		if err != nil {
+			return err
+		}
+		defer buf.Release()
+		c := core.Data[float32](core.View{Buf: buf, Dtype: core.Float32})[:out.Size()]
+		if out.Dtype == core.Float16 {
+			convWeightsRun(&sgemm, g, core.All[core.F16](in), core.Data[core.F16](cot), c)
+			roundHalf(c, core.All[core.F16](out)[out.Offset:], core.F16FromFloat32)
+		} else {
+			convWeightsRun(&sgemm, g, core.All[core.BF16](in), core.Data[core.BF16](cot), c)
+			roundHalf(c, core.All[core.BF16](out)[out.Offset:], core.BF16FromFloat32)
+		}
+	default:
+		return fmt.Errorf("conv weights: dtype %d not implemented on cpu", out.Dtype)
+	}
+	return nil
+}
+
+// convWeightsRun computes the weight cotangent of convolution g (built
+// with the weight's shape) from the input in and the cotangent cot into c,
+// row-major [cout, kred].
+func convWeightsRun[S any, T gemmFloat](cfg *gemmConfig[T], g *convGeom, in, cot []S, c []T) {
+	c = c[:g.cout*g.kred]
+	if g.rows == 0 {
+		clear(c)
+		return
+	}
+	mr, nr := cfg.mr, cfg.nr
+	panels := (g.kred + nr - 1) / nr
+	workers := runtime.GOMAXPROCS(0)
+	if g.rows*g.cout*g.kred < gemmParallelMin {
+		workers = 1
+	}
+	workers = min(workers, panels*g.groups)
+	units := g.groups * workers // each worker a slab of columns of every group
+	if g.groups >= workers {
+		units = g.groups
+	}
+	perUnit := (panels*g.groups + units - 1) / units
+	kc := cfg.kc
+	var next atomic.Int32
+	runParts(workers, func(int) {
+		var tmp []S
+		if _, ok := any(in).([]T); !ok {
+			tmp = make([]S, nr)
+		}
+		nbMax := min(cfg.nc, perUnit*nr)
+		bp := getGemmBuf[T](kc * nbMax)
+		defer putGemmBuf(bp)
+		ap := getGemmBuf[T](roundUp(min(cfg.mc, g.og), mr) * kc)
+		defer putGemmBuf(ap)
+		tile := make([]T, mr*nr)
+		for {
+			u := int(next.Add(1)) - 1
+			if u >= units {
+				return
+			}
+			grp := u % g.groups
+			q0, q1 := 0, panels
+			if units > g.groups {
+				w, n := u/g.groups, units/g.groups
+				q0, q1 = split(panels, w, n)
+			}
+			for j0 := q0 * nr; j0 < min(q1*nr, g.kred); j0 += nbMax {
+				nb := min(nbMax, min(q1*nr, g.kred)-j0)
+				for pc := 0; pc < g.rows; pc += kc {
+					kk := min(kc, g.rows-pc)
+					packPatchRows(g, in, bp, tmp, pc, kk, j0, nb, grp, nr)
+					var beta T
+					if pc > 0 {
+						beta = 1
+					}
+					for ic := 0; ic < g.og; ic += cfg.mc {
+						mb := min(cfg.mc, g.og-ic)
+						a := matrix[S]{data: cot, off: pc*g.cout + grp*g.og + ic, rs: 1, cs: g.cout}
+						packPanels(ap, a, mb, kk, mr)
+						macroKernel(cfg, mb, nb, kk, 1, ap, bp, beta, c, (grp*g.og+ic)*g.kred+j0, g.kred, tile)
+					}
+				}
+			}
+		}
+	})
+}
+
+// packPatchRows packs rows [r0, r0+kk) and columns [j0, j0+nb) of group
+// grp's patch matrix as B panels of nr columns (panel q at q*kk*nr, row p
+// of it at p*nr), gathering each row's part of a panel with im2col.
+func packPatchRows[S any, T gemmFloat](g *convGeom, in []S, bp []T, tmp []S, r0, kk, j0, nb, grp, nr int) {
+	same, isSame := any(in).([]T)
+	for q := 0; q*nr < nb; q++ {
+		n := min(nr, nb-q*nr)
+		pan := bp[q*kk*nr : (q+1)*kk*nr]
+		for p := 0; p < kk; p++ {
+			d := pan[p*nr : p*nr+nr]
+			if isSame {
+				im2col(g, same, d, r0+p, 1, j0+q*nr, n, grp)
+			} else {
+				im2col(g, in, tmp, r0+p, 1, j0+q*nr, n, grp)
+				convertRow(d[:n], tmp[:n])
+			}
+			clear(d[n:])
+		}
+	}
+}
+
+// convertRow converts half-precision values to float32.
+func convertRow[S any, T gemmFloat](dst []T, src []S) {
+	switch x := any(src).(type) {
+	case []core.F16:
+		tab := f16Table()
+		for i, v := range x {
+			dst[i] = T(tab[v])
+		}
+	case []core.BF16:
+		tab := bf16Table()
+		for i, v := range x {
+			dst[i] = T(tab[v])
+		}
+	}
+}
