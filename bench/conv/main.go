@@ -10,7 +10,8 @@
 // Forward is 7.4 GFLOP; backward computes the cotangents of the input and
 // the weight, 14.8 GFLOP. The floor column is the time at the GEMM's peak
 // given with -peak (GFLOP/s). PyTorch runs torch_bench.py with the first
-// Python found (MLXGO_PYTHON, python3, /usr/bin/python3) that imports torch.
+// Python found (MLXGO_PYTHON, python3, /usr/bin/python3) that imports torch,
+// with as many threads as GOMAXPROCS.
 package main
 
 import (
@@ -121,7 +122,8 @@ func runTorch(runs, warmup int) (map[string]float64, string) {
 	if py == "" {
 		return nil, "PyTorch columns skipped: no python3 with torch found (set MLXGO_PYTHON)."
 	}
-	req, _ := json.Marshal(map[string]int{"runs": runs, "warmup": warmup, "batch": batch, "size": size, "cin": cin, "cout": cout, "k": k})
+	req, _ := json.Marshal(map[string]int{"runs": runs, "warmup": warmup, "batch": batch, "size": size, "cin": cin, "cout": cout, "k": k,
+		"threads": runtime.GOMAXPROCS(0)})
 	cmd := exec.Command(py, scriptPath())
 	cmd.Stdin = bytes.NewReader(req)
 	cmd.Stderr = os.Stderr

@@ -1,6 +1,6 @@
 """Times PyTorch (CPU) on the convolution that bench/conv/main.go times in mlxgo.
 
-Reads {"runs", "warmup", "batch", "size", "cin", "cout", "k"} as JSON on
+Reads {"runs", "warmup", "batch", "size", "cin", "cout", "k", "threads"} as JSON on
 standard input and prints {"torch": version, "threads": n, "times":
 {"forward": s, "backward": s}} with median seconds. The input is NCHW,
 PyTorch's own layout. Backward is the cotangents of the input and the weight
@@ -30,7 +30,7 @@ def median(fn, runs, warmup):
 
 def main():
     req = json.load(sys.stdin)
-    torch.set_num_threads(os.cpu_count())
+    torch.set_num_threads(req.get("threads") or os.cpu_count())
     torch.manual_seed(0)
     n, s, ci, co, k = req["batch"], req["size"], req["cin"], req["cout"], req["k"]
     x = torch.randn(n, ci, s, s, requires_grad=True)
