@@ -574,3 +574,13 @@ func init() {
 		})
 	}
 }
+
+func TestConvHugeBroadcastWeight(t *testing.T) {
+	// A weight broadcast to more elements than memory holds: Eval
+	// returns an error instead of crashing on its packing scratch.
+	x := Zeros([]int{1, 3, 1 << 20})
+	w := BroadcastTo(Zeros([]int{1, 1, 1}), []int{1 << 22, 1, 1 << 20})
+	if err := Eval(Conv1d(x, w)); err == nil {
+		t.Fatal("no error")
+	}
+}

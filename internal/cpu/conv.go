@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync/atomic"
 
@@ -34,6 +35,15 @@ func (be *backend) Conv(in, w, out core.View, p core.ConvParams) error {
 	if out.Size() == 0 {
 		return nil
 	}
+	// Scratch: the packed weights (in float32 or float64), and a run of
+	// zeros as long as a group's channels.
+	packed, ok := mulChecked(g.groups*g.kpos, g.cg, roundUp(g.og, 32))
+	if !ok {
+		packed = math.MaxInt
+	}
+	if err := checkScratch(max(packed, g.cg), 8); err != nil {
+		return err
+	}
 	switch out.Dtype {
 	case core.Float32:
 		convRun(&sgemm, g, core.All[float32](in), core.All[float32](w), core.All[float32](out)[out.Offset:])
@@ -57,6 +67,21 @@ func (be *backend) Conv(in, w, out core.View, p core.ConvParams) error {
 		return fmt.Errorf("conv: dtype %d not implemented on cpu", out.Dtype)
 	}
 	return nil
+}
+
+// mulChecked returns a*b*c, or false when it overflows an int.
+func mulChecked(a, b, c int) (int, bool) {
+	if a < 0 || b < 0 || c < 0 {
+		return 0, false
+	}
+	p := a
+	for _, x := range []int{b, c} {
+		if x != 0 && p > math.MaxInt/x {
+			return 0, false
+		}
+		p *= x
+	}
+	return p, true
 }
 
 // convGeom is a convolution's shape, read from its views and parameters.
