@@ -245,6 +245,7 @@ func init() {
 				// input the op sees is a strided view.
 				perm := []int{0, 2, 1, 3}
 				xin = Transpose(rw.xview(Transpose(xin, Axes(perm...))), Axes(perm...))
+				win = Transpose(rw.xview(Transpose(win, Axes(perm...))), Axes(perm...))
 			}
 			opts, op := rw.opts, rw.op
 			addCases(opCase{
