@@ -40,6 +40,12 @@ type benchCase struct {
 	op     func(in []*mx.Array) *mx.Array
 }
 
+// preps turns the random inputs of some ops into their inputs, untimed
+// (numpy_bench.py's PREP does the same).
+var preps = map[string]func(in []*mx.Array) []*mx.Array{
+	"gather_rows": rowIndices,
+}
+
 const m16 = 1 << 24
 
 // cases lists the ops to time: adding one is one line here and one in
@@ -52,6 +58,14 @@ var cases = []benchCase{
 	{"softmax", "softmax [4096,1024] axis -1", shapes([]int{4096, 1024}), func(x []*mx.Array) *mx.Array { return mx.Softmax(x[0], mx.Axis(-1)) }},
 	{"matmul", "matmul 1024x1024 float32", shapes([]int{1024, 1024}, []int{1024, 1024}), func(x []*mx.Array) *mx.Array { return mx.Matmul(x[0], x[1]) }},
 	{"add_broadcast", "add [4096,1024]+[1024]", shapes([]int{4096, 1024}, []int{1024}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], x[1]) }},
+	{"gather_rows", "take 1M rows of [50000,1024]", shapes([]int{50000, 1024}, []int{1 << 20}),
+		func(x []*mx.Array) *mx.Array { return mx.Take(x[0], x[1], mx.Axis(0)) }},
+}
+
+// rowIndices makes the second input int32 row indices in [0, 50000).
+func rowIndices(in []*mx.Array) []*mx.Array {
+	idx := mx.Remainder(mx.Floor(mx.Multiply(mx.Abs(in[1]), 1e6)), 50000)
+	return []*mx.Array{in[0], mx.AsType(idx, mx.Int32)}
 }
 
 func shapes(s ...[]int) [][]int { return s }
@@ -132,6 +146,9 @@ func timeOp(c benchCase, runs, warmup int) time.Duration {
 			data[j] = float32(rng.NormFloat64())
 		}
 		in[i] = mx.NewArray(data, sh...)
+	}
+	if prep := preps[c.name]; prep != nil {
+		in = prep(in)
 	}
 	if err := mx.Eval(in...); err != nil {
 		fatal(c.name, err)

@@ -27,6 +27,12 @@ OPS = {
     "sum": lambda a: a.sum(),
     "softmax": softmax,
     "matmul": lambda a, b: a @ b,
+    "gather_rows": lambda table, idx: table[idx],
+}
+
+# Turns the random inputs into an op's inputs, untimed (main.go's prep).
+PREP = {
+    "gather_rows": lambda t, x: (t, (np.floor(np.abs(x) * 1e6) % 50000).astype(np.int32)),
 }
 
 
@@ -52,6 +58,8 @@ def main():
             missing.append(op["name"])
             continue
         inputs = [rng.standard_normal(tuple(s), dtype=np.float32) for s in op["shapes"]]
+        if op["name"] in PREP:
+            inputs = list(PREP[op["name"]](*inputs))
         times[op["name"]] = median_time(fn, inputs, req["runs"], req["warmup"])
         del inputs
     json.dump({"numpy": np.__version__, "times": times, "missing": missing}, sys.stdout)
