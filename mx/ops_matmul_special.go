@@ -10,9 +10,8 @@ import (
 
 // The matrix-product variants of MLX: products with masked blocks, with
 // gathered matrices and over segments of the inner dimension, and the
-// Walsh-Hadamard transform. The first three are built from Matmul and
-// elementwise ops (and a gather of whole matrices), so they have the
-// transform rules of those.
+// Walsh-Hadamard transform. The first three are built from Matmul, Take
+// and elementwise ops, so they have the transform rules of those.
 
 // BlockMaskedMM returns the product of a and b, as Matmul, with blocks of
 // blockSize×blockSize elements masked. a is [..., M, K] and b [..., K, N]
@@ -134,8 +133,8 @@ func applyBlockMask(op string, x, mask *Array, bs, rb, cb int, s Stream) *Array 
 // against each other to a shape S and the result is [S..., M, N]: element
 // i is a[lhs[i]] @ b[rhs[i]]. A nil index array stands for every matrix in
 // order (arange over the batch, shaped as it). With both nil it is Matmul.
-// Indices must be integers; one outside the batch makes Eval return an
-// error. The inputs must promote to a real floating-point type. GatherMM
+// Indices must be integers; as in Take, negative ones count from the end,
+// and one outside the batch makes Eval return an error. The inputs must promote to a real floating-point type. GatherMM
 // panics with *Error otherwise, or for shapes that do not fit.
 func GatherMM(a, b, lhsIndices, rhsIndices *Array, opts ...Option) *Array {
 	const op = "gather_mm"
@@ -152,8 +151,8 @@ func GatherMM(a, b, lhsIndices, rhsIndices *Array, opts ...Option) *Array {
 	shape := broadcastShapes(op, li.shape, ri.shape)
 	li, ri = Flatten(BroadcastTo(li, shape, s), s), Flatten(BroadcastTo(ri, shape, s), s)
 	m, k, n := x.shape[x.Ndim()-2], x.shape[x.Ndim()-1], y.shape[y.Ndim()-1]
-	xs := gatherRows(Reshape(x, []int{-1, m, k}, s), li, s)
-	ys := gatherRows(Reshape(y, []int{-1, k, n}, s), ri, s)
+	xs := Take(Reshape(x, []int{-1, m, k}, s), li, Axis(0), s)
+	ys := Take(Reshape(y, []int{-1, k, n}, s), ri, Axis(0), s)
 	out := Reshape(Matmul(xs, ys, s), append(slices.Clone(shape), m, n), s)
 	var sq []int
 	if vecA {
@@ -300,85 +299,4 @@ func (p hadamardPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []
 		x, ax = MoveAxis(x, ax, 0, s), 0
 	}
 	return []*Array{hadamard(x, p.scale, s)}, []int{ax}
-}
-
-// gatherRows returns the rows x[idx[i]] of x ([B, rest...]) for the int32
-// indices idx ([T]), as [T, rest...]. It stands in for a take along axis 0
-// for GatherMM: a primitive whose cotangent is the one-hot scatter-add
-// idxᵀ·g (a Matmul), so that it is differentiable in x.
-func gatherRows(x, idx *Array, s Stream) *Array {
-	shape := append([]int{idx.shape[0]}, x.shape[1:]...)
-	return newArray(gatherRowsPrim{}, s, []*Array{x, Contiguous(idx, s)}, shape, x.dtype)
-}
-
-type gatherRowsPrim struct{}
-
-func (gatherRowsPrim) Name() string { return "GatherRows" }
-
-func (gatherRowsPrim) Eval(s Stream, in, out []*Array) error {
-	k, err := kernelsFor[core.CopyKernels]("gather_mm", s)
-	if err != nil {
-		return err
-	}
-	if err := out[0].alloc(s); err != nil {
-		return err
-	}
-	xv, iv, ov := in[0].view(), in[1].view(), out[0].view()
-	rest := xv.Shape[1:]
-	row := shapeSize(rest)
-	idx := core.All[int32](iv)
-	for t := 0; t < iv.Shape[0]; t++ {
-		j := int(idx[iv.Offset+t*iv.Strides[0]])
-		if j < 0 || j >= xv.Shape[0] {
-			return fmt.Errorf("index %d is out of range for %d matrices", j, xv.Shape[0])
-		}
-		src := xv
-		src.Shape, src.Strides, src.Offset = rest, xv.Strides[1:], xv.Offset+j*xv.Strides[0]
-		dst := ov
-		dst.Shape, dst.Strides, dst.Offset = rest, ov.Strides[1:], ov.Offset+t*row
-		if err := k.Copy(src, dst); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// oneHot returns the [T, B] matrix, in dtype dt, with a one at (t, idx[t]).
-func oneHot(idx *Array, b int, dt Dtype, s Stream) *Array {
-	return AsType(Equal(ExpandDims(idx, 1, s), Arange(b, Int32, s), s), dt, s)
-}
-
-func (gatherRowsPrim) VJP(s Stream, in, out, cot []*Array, argnums []int) []*Array {
-	x, idx := in[0], in[1]
-	g := Reshape(cot[0], []int{idx.shape[0], -1}, s)
-	oh := oneHot(idx, x.shape[0], x.dtype, s)
-	return []*Array{Reshape(Matmul(SwapAxes(oh, 0, 1, s), g, s), slices.Clone(x.shape), s)}
-}
-
-func (gatherRowsPrim) JVP(s Stream, in, out, tan []*Array, argnums []int) []*Array {
-	return []*Array{gatherRows(tan[0], in[1], s)}
-}
-
-func (gatherRowsPrim) Vmap(s Stream, in, out []*Array, axes []int) ([]*Array, []int) {
-	x, idx := in[0], in[1]
-	switch xb, ib := axes[0] >= 0, axes[1] >= 0; {
-	case xb && !ib:
-		// Gather along axis 1 of [B, V, rest...]: the batch follows the index.
-		r := gatherRows(MoveAxis(x, axes[0], 1, s), idx, s)
-		return []*Array{r}, []int{1}
-	case !xb && ib:
-		idx = MoveAxis(idx, axes[1], 0, s)
-		v, t := idx.shape[0], idx.shape[1]
-		r := gatherRows(x, Flatten(idx, s), s)
-		return []*Array{Reshape(r, append([]int{v, t}, x.shape[1:]...), s)}, []int{0}
-	case xb && ib:
-		x = MoveAxis(x, axes[0], 0, s)
-		idx = MoveAxis(idx, axes[1], 0, s)
-		v, b, t := x.shape[0], x.shape[1], idx.shape[1]
-		// Example e's indices move to its block of the flattened rows.
-		shift := Multiply(Reshape(Arange(v, Int32, s), []int{v, 1}, s), int32(b), s)
-		r := gatherRows(Flatten(x, StartAxis(0), EndAxis(1), s), Flatten(Add(idx, shift, s), s), s)
-		return []*Array{Reshape(r, append([]int{v, t}, x.shape[2:]...), s)}, []int{0}
-	}
-	return []*Array{gatherRows(x, idx, s)}, []int{-1}
 }
