@@ -382,6 +382,10 @@ func convRun[S any, T gemmFloat](cfg *gemmConfig[T], g *convGeom, in, w []S, c [
 		clear(c)
 		return
 	}
+	if same, ok := any(in).([]T); ok && g.cg == 1 && g.groups > 1 {
+		convDepthwise(g, same, any(w).([]T), c)
+		return
+	}
 	mr, nr := cfg.mr, cfg.nr
 	kb := convBlock(g.kred, cfg.kc)
 	ogPad := roundUp(g.og, nr)
@@ -579,4 +583,67 @@ func convertRow[S any, T gemmFloat](dst []T, src []S) {
 			dst[i] = T(tab[v])
 		}
 	}
+}
+
+// convDepthwise computes a convolution whose groups have one input channel
+// each (depthwise, with og output channels per input channel) directly:
+// output channel co of a position adds, for each kernel position, input
+// channel co/og there times w[co, k]; with og one, a row of the output is
+// a sum of input rows scaled channel by channel. A GEMM would use one
+// column of each tile.
+func convDepthwise[T gemmFloat](g *convGeom, in, w []T, c []T) {
+	nd, cout, og := g.nd, g.cout, g.og
+	cstr := g.inStr[nd+1]
+	// wk[k*cout+co] = w[co, k, 0].
+	wk := make([]T, g.kpos*cout)
+	for k := 0; k < g.kpos; k++ {
+		for co := 0; co < cout; co++ {
+			wk[k*cout+co] = w[g.wOff+co*g.wStr[0]+g.wkoff[k]]
+		}
+	}
+	parallelFor(g.rows, g.kpos*cout, func(lo, hi int) {
+		bs := make([]int, nd)
+		for row := lo; row < hi; row++ {
+			r := row
+			for j := nd - 1; j >= 0; j-- {
+				o := r % g.outSp[j]
+				r /= g.outSp[j]
+				bs[j] = o*g.stride[j] - g.padLo[j]
+			}
+			orow := c[row*cout : (row+1)*cout]
+			clear(orow)
+			for k := 0; k < g.kpos; k++ {
+				off := g.inOff + r*g.inStr[0]
+				kc := g.kcoord[k*nd : k*nd+nd]
+				ok := true
+				for j := 0; j < nd && ok; j++ {
+					x := bs[j] + kc[j]
+					if id := g.idil[j]; x >= 0 && id != 1 {
+						if x%id != 0 {
+							ok = false
+						}
+						x /= id
+					}
+					if x < 0 || x >= g.inSp[j] {
+						ok = false
+					}
+					off += x * g.inStr[j+1]
+				}
+				if !ok {
+					continue
+				}
+				wr := wk[k*cout : (k+1)*cout]
+				if og == 1 && cstr == 1 {
+					xr := in[off : off+cout]
+					for co, v := range xr {
+						orow[co] += v * wr[co]
+					}
+					continue
+				}
+				for co := range orow {
+					orow[co] += in[off+co/og*cstr] * wr[co]
+				}
+			}
+		}
+	})
 }

@@ -97,6 +97,7 @@ func testConvKernels(t *testing.T) {
 		{[]int{1, 5, 5, 3}, []int{5, 2, 3, 3}, params(2, 1, 2, 2, 2, 1, false)},
 		{[]int{2, 3, 4, 3, 2}, []int{3, 2, 2, 2, 2}, params(3, 1, 1, 1, 1, 1, false)},
 		{[]int{1, 40, 8}, []int{8, 5, 1}, params(1, 1, 2, 1, 1, 8, false)},
+		{[]int{2, 6, 5, 4}, []int{8, 3, 2, 1}, params(2, 2, 1, 1, 2, 4, true)},
 	}
 	for _, cs := range cases {
 		nd := len(cs.xs) - 2
