@@ -54,3 +54,4 @@ __device__ unsigned __ballot_sync(unsigned, int);
 __device__ int __all_sync(unsigned, int);
 __device__ int __any_sync(unsigned, int);
 __device__ void __syncwarp(unsigned = 0xffffffff);
+#define __launch_bounds__(...) __attribute__((launch_bounds(__VA_ARGS__)))
