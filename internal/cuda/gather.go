@@ -253,6 +253,9 @@ func (s *Stream) Gather(src core.View, idx []core.View, axes []int, sliceSizes [
 		return err
 	}
 	defer release()
+	if src.Size() == 0 {
+		return nil // every index is out of range, and reported
+	}
 	psrc, err := s.Ptr(src.Buf)
 	if err != nil {
 		return err
@@ -360,6 +363,9 @@ func (s *Stream) Scatter(reduce core.ScatterReduce, src core.View, idx []core.Vi
 		return err
 	}
 	defer release()
+	if out.Size() == 0 {
+		return nil // every index is out of range, and reported
+	}
 	pbuf, err := s.Ptr(out.Buf)
 	if err != nil {
 		return err

@@ -23,7 +23,15 @@ type gatherCase struct {
 }
 
 func idxView(t *testing.T, dt core.Dtype, shape []int, vals ...float64) core.View {
-	return hostView(t, dt, shape, vals)
+	return gView(t, dt, shape, vals)
+}
+
+// gView is a row-major host view of shape and type dt holding vals
+// (cycled), made by hostView as one dimension.
+func gView(t *testing.T, dt core.Dtype, shape []int, vals []float64) core.View {
+	v := hostView(t, dt, []int{shapeSize(shape)}, vals)
+	v.Shape, v.Strides = shape, core.RowMajorStrides(shape)
+	return v
 }
 
 func gatherCases() []gatherCase {
@@ -61,11 +69,11 @@ func gatherSources(t *testing.T, dt core.Dtype) []core.View {
 	for i := range vals {
 		vals[i] = testValues[i%len(testValues)] + float64(i/len(testValues))
 	}
-	a := hostView(t, dt, []int{5, 6, 4}, vals)
-	b := hostView(t, dt, []int{4, 6, 5}, vals)
+	a := gView(t, dt, []int{5, 6, 4}, vals)
+	b := gView(t, dt, []int{4, 6, 5}, vals)
 	b.Shape, b.Strides = []int{5, 6, 4}, []int{1, 5, 30}
 	// A source at an odd offset, so that rows cannot move in 16 bytes.
-	c := hostView(t, dt, []int{121}, append([]float64{9}, vals...))
+	c := gView(t, dt, []int{121}, append([]float64{9}, vals...))
 	c.Shape, c.Strides, c.Offset = []int{5, 6, 4}, []int{24, 4, 1}, 1
 	return []core.View{a, b, c}
 }
@@ -104,7 +112,7 @@ func TestGatherWide(t *testing.T) {
 		for i := range vals {
 			vals[i] = float64(i)
 		}
-		src := hostView(t, core.Float32, []int{rows, cols}, vals)
+		src := gView(t, core.Float32, []int{rows, cols}, vals)
 		iv := make([]float64, 5000)
 		for i := range iv {
 			iv[i] = float64(rng.IntN(2*rows) - rows)
@@ -124,7 +132,7 @@ func TestGatherWide(t *testing.T) {
 	for i := range vals {
 		vals[i] = float64(i)
 	}
-	src := hostView(t, core.Int32, shape, vals)
+	src := gView(t, core.Int32, shape, vals)
 	var idx []core.View
 	for k := range 10 {
 		idx = append(idx, idxView(t, core.Int32, []int{6}, float64(k%2), 1, 0, -1, -2, float64((k/2)%2)))
@@ -182,14 +190,14 @@ func TestScatter(t *testing.T) {
 			if dt == core.Complex64 && r == core.ScatterProd {
 				srcVals, updVals = finite, finite[2:]
 			}
-			src := hostView(t, dt, []int{5, 6}, srcVals)
+			src := gView(t, dt, []int{5, 6}, srcVals)
 			for _, c := range scatterCases() {
 				idx := c.idx(t)
 				ishape := idx[0].Shape
 				ushape := append(slices.Clone(ishape), c.block...)
-				upd := hostView(t, dt, ushape, updVals)
+				upd := gView(t, dt, ushape, updVals)
 				if c.bcast {
-					upd = hostView(t, dt, c.block, updVals)
+					upd = gView(t, dt, c.block, updVals)
 					upd.Shape = ushape
 					upd.Strides = append(make([]int, len(ishape)), upd.Strides...)
 				}
@@ -203,9 +211,9 @@ func TestScatter(t *testing.T) {
 			}
 		}
 	}
-	c64 := hostView(t, core.Complex64, []int{2}, finite)
+	c64 := gView(t, core.Complex64, []int{2}, finite)
 	idx := []core.View{idxView(t, core.Int32, []int{1}, 0)}
-	if err := s.Scatter(core.ScatterMax, c64, idx, hostView(t, core.Complex64, []int{1, 1}, finite), []int{0}, newGPU(t, s, core.Complex64, []int{2})); err == nil {
+	if err := s.Scatter(core.ScatterMax, c64, idx, gView(t, core.Complex64, []int{1, 1}, finite), []int{0}, newGPU(t, s, core.Complex64, []int{2})); err == nil {
 		t.Error("scatter max of complex64 gave no error")
 	}
 }
@@ -224,9 +232,9 @@ func TestScatterNoneLastWins(t *testing.T) {
 	for i := range uv {
 		uv[i] = float64(i)
 	}
-	src := hostView(t, core.Float32, []int{rows, cols}, []float64{-1})
+	src := gView(t, core.Float32, []int{rows, cols}, []float64{-1})
 	idx := []core.View{idxView(t, core.Int32, []int{n}, iv...)}
-	upd := hostView(t, core.Float32, []int{n, 1, cols}, uv)
+	upd := gView(t, core.Float32, []int{n, 1, cols}, uv)
 	want, got := newHost(t, core.Float32, src.Shape), newGPU(t, s, core.Float32, src.Shape)
 	mustCPU(t, cpu.Backend.Scatter(core.ScatterNone, src, idx, upd, []int{0}, want))
 	for range 3 {
@@ -239,7 +247,7 @@ func TestScatterNoneLastWins(t *testing.T) {
 	for i := range uv {
 		uv[i] = float64(i % 4096)
 	}
-	upd = hostView(t, core.Float32, []int{n, 1, cols}, uv)
+	upd = gView(t, core.Float32, []int{n, 1, cols}, uv)
 	mustCPU(t, cpu.Backend.Scatter(core.ScatterSum, src, idx, upd, []int{0}, want))
 	if err := s.Scatter(core.ScatterSum, src, idx, upd, []int{0}, got); err != nil {
 		t.Fatal(err)
@@ -261,11 +269,11 @@ func TestMaskCount(t *testing.T) {
 		for i := range vals {
 			vals[i] = float64(rng.IntN(2))
 		}
-		mask := hostView(t, core.Bool, c.shape, vals)
+		mask := gView(t, core.Bool, c.shape, vals)
 		if c.tr { // the same elements read with the axes reversed
 			rev := slices.Clone(c.shape)
 			slices.Reverse(rev)
-			mask = hostView(t, core.Bool, rev, vals)
+			mask = gView(t, core.Bool, rev, vals)
 			mask.Shape = c.shape
 			mask.Strides = slices.Clone(mask.Strides)
 			slices.Reverse(mask.Strides)
@@ -283,7 +291,7 @@ func TestMaskCount(t *testing.T) {
 // from the next Synchronize as the CPU's error.
 func TestIndexOutOfRange(t *testing.T) {
 	s := testStream(t)
-	src := hostView(t, core.Float32, []int{5, 3}, []float64{1, 2, 3})
+	src := gView(t, core.Float32, []int{5, 3}, []float64{1, 2, 3})
 	out := newGPU(t, s, core.Float32, []int{3, 1, 3})
 	for _, c := range []struct {
 		idx    core.View
@@ -301,7 +309,7 @@ func TestIndexOutOfRange(t *testing.T) {
 	} {
 		var err error
 		if c.scat {
-			upd := hostView(t, core.Float32, []int{3, 1, 3}, []float64{4})
+			upd := gView(t, core.Float32, []int{3, 1, 3}, []float64{4})
 			err = s.Scatter(core.ScatterSum, src, []core.View{c.idx}, upd, []int{c.axis}, newGPU(t, s, core.Float32, []int{5, 3}))
 		} else {
 			o := out
