@@ -474,3 +474,5 @@ func init() {
 		registerModule(scatterModule(dt), scatterSource(dt))
 	}
 }
+
+var _ core.GatherKernels = (*Stream)(nil)
