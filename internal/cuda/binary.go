@@ -43,7 +43,7 @@ func binarySupports(op core.BinaryOp, dt core.Dtype) bool {
 }
 
 // binarySource is the module of every binary kernel of one element type.
-func binarySource(dt core.Dtype) func() string {
+func buildBinarySource(dt core.Dtype) func() string {
 	var e entryList
 	t := ctype[dt]
 	n := vecWidth(dt)
@@ -217,4 +217,11 @@ func init() {
 	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
 		registerModule(binaryModule(dt), binarySource(dt))
 	}
+}
+
+// binarySource returns the module's source, built only when it is called: the
+// kernels look their module up on every launch, and the text is needed
+// only to compile it once.
+func binarySource(dt core.Dtype) func() string {
+	return func() string { return buildBinarySource(dt)() }
 }

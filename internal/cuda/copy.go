@@ -10,7 +10,7 @@ import (
 // copySource is the module of every copy from element type src: to each
 // destination type, a vector kernel of the widest 16-byte step, one of
 // step 1 and a strided one.
-func copySource(src core.Dtype) func() string {
+func buildCopySource(src core.Dtype) func() string {
 	var e entryList
 	f := ctype[src]
 	for dst := core.Dtype(0); dst < core.NumDtypes; dst++ {
@@ -105,4 +105,11 @@ func init() {
 	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
 		registerModule(copyModule(dt), copySource(dt))
 	}
+}
+
+// copySource returns the module's source, built only when it is called: the
+// kernels look their module up on every launch, and the text is needed
+// only to compile it once.
+func copySource(src core.Dtype) func() string {
+	return func() string { return buildCopySource(src)() }
 }

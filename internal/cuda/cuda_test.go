@@ -68,7 +68,9 @@ func hostView(t *testing.T, dt core.Dtype, shape []int, vals []float64) core.Vie
 		mustCPU(t, cpu.Backend.Copy(f64View(t, parts), f))
 		return out
 	}
-	mustCPU(t, cpu.Backend.Copy(f64View(t, src), out))
+	flat := out
+	flat.Shape, flat.Strides = []int{n}, []int{1}
+	mustCPU(t, cpu.Backend.Copy(f64View(t, src), flat))
 	return out
 }
 

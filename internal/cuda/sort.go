@@ -77,8 +77,8 @@ func sortSource(dt core.Dtype) func() string {
 	e.add(`extern "C" __global__ void sort_encode_k(const %s* in, %s* keys, u32* idx, i64 total, i64 n, i64 line0, Layout<2> rows, i64 is, i32 zero) { sort_encode<%s>(in, keys, idx, total, n, line0, rows, is, zero); }`, t, k, t)
 	e.add(`extern "C" __global__ void sort_decode_k(const %s* in, void* out, const u32* idx, i64 total, i64 n, i64 line0, Layout<2> rows, i64 is, i64 os, i32 indices) { sort_decode<%s>(in, out, idx, total, n, line0, rows, is, os, indices); }`, t, t)
 	e.add(`extern "C" __global__ void searchsorted_k(const %s* a, i64 na, i64 as, const %s* v, u32* out, i64 m, Layout<1> l, i32 right) { searchsorted<%s>(a, na, as, v, out, m, l, right); }`, t, t, t)
-	e.add(`extern "C" __global__ void take_along_k(const %s* in, const u32* idx, %s* out, i64 m, Layout<3> l, i64 sa, i64 limit, IndexRecord* rec, u32 code) { take_along<%s>(in, idx, out, m, l, sa, limit, rec, code); }`, t, t, t)
-	e.add(`extern "C" __global__ void scatter_add_along_k(const %s* upd, const u32* idx, %s* out, i64 m, Layout<3> l, i64 so, i64 limit, IndexRecord* rec, u32 code) { scatter_add_along<%s>(upd, idx, out, m, l, so, limit, rec, code); }`, t, t, t)
+	e.add(`extern "C" __global__ void take_along_k(const %s* in, const u32* idx, %s* out, i64 m, Layout<3> l, i64 sa, i64 limit, i32 axis, IndexRecord* rec, u32 code) { take_along<%s>(in, idx, out, m, l, sa, limit, axis, rec, code); }`, t, t, t)
+	e.add(`extern "C" __global__ void scatter_add_along_k(const %s* upd, const u32* idx, %s* out, i64 m, Layout<3> l, i64 so, i64 limit, i32 axis, IndexRecord* rec, u32 code) { scatter_add_along<%s>(upd, idx, out, m, l, so, limit, axis, rec, code); }`, t, t, t)
 	return source(e.String(), "views.cuh", "sort.cuh")
 }
 
@@ -340,7 +340,7 @@ func (s *Stream) TakeAlong(axis int, in, idx, out core.View) error {
 	}
 	var pr Params
 	pr.Ptr(ptrs[0]).Ptr(ptrs[1]).Ptr(ptrs[2]).Int(m).Ref(unsafe.Pointer(l)).Int(sa).Int(in.Shape[axis]).
-		Ptr(rec).Int32(indexOpCode("take_along"))
+		Int32(int32(axis)).Ptr(rec).Int32(indexOpCode("take_along"))
 	return s.Launch(f, s.stridedGrid(m), block256, 0, &pr)
 }
 
@@ -383,7 +383,7 @@ func (s *Stream) ScatterAddAlong(axis int, upd, idx, out core.View) error {
 	}
 	var pr Params
 	pr.Ptr(ptrs[0]).Ptr(ptrs[1]).Ptr(po).Int(m).Ref(unsafe.Pointer(l)).Int(so).Int(out.Shape[axis]).
-		Ptr(rec).Int32(indexOpCode("scatter_add_along"))
+		Int32(int32(axis)).Ptr(rec).Int32(indexOpCode("scatter_add_along"))
 	return s.Launch(f, s.stridedGrid(m), block256, 0, &pr)
 }
 

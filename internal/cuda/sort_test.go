@@ -166,14 +166,14 @@ func TestTakeScatterAlong(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ie *IndexError
-	if err := s.Synchronize(); !errors.As(err, &ie) || ie.Op != "take_along" || ie.Index != 7 || ie.Size != 6 {
+	if err := s.Synchronize(); !errors.As(err, &ie) || ie.Op != "take_along" || ie.Index != "7" || ie.Size != 6 || ie.Axis != 1 {
 		t.Fatalf("take along a bad position: got %v", err)
 	}
 	upd := hostView(t, core.Float32, []int{2, 2}, []float64{1})
 	if err := s.ScatterAddAlong(1, upd, bad, newGPU(t, s, core.Float32, []int{2, 6})); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Synchronize(); !errors.As(err, &ie) || ie.Op != "scatter_add_along" || ie.Index != 7 {
+	if err := s.Synchronize(); !errors.As(err, &ie) || ie.Op != "scatter_add_along" || ie.Index != "7" {
 		t.Fatalf("scatter add along a bad position: got %v", err)
 	}
 	syncStream(t, s) // the record was cleared

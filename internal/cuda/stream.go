@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -65,23 +66,36 @@ func (s *Stream) Synchronize() error {
 // IndexError is an index out of range met by a kernel on the GPU. Kernels
 // that read or write through indices never go out of bounds: they record
 // the first bad index in their stream's error record and skip it, and the
-// error comes back from the next synchronization (Eval, a host read).
+// error comes back from the next synchronization (Eval, a host read). It
+// wraps the *core.IndexError that the CPU's kernels return for the same
+// index (errors.As finds either), adding the kernel's op.
 type IndexError struct {
-	Op          string
-	Index, Size int64
+	Op string
+	core.IndexError
 }
 
 func (e *IndexError) Error() string {
-	return fmt.Sprintf("%s: index %d is out of range for an axis of size %d", e.Op, e.Index, e.Size)
+	if e.Op == "" {
+		return e.IndexError.Error()
+	}
+	return e.Op + ": " + e.IndexError.Error()
 }
 
-// indexRecord is the error record kernels write: code 0 means none, else
-// one plus the op's number in indexOps.
+// Unwrap returns the error as the CPU's kernels report it.
+func (e *IndexError) Unwrap() error { return &e.IndexError }
+
+// indexRecord is the error record kernels write (IndexRecord in
+// kernels/common.cuh: keep the two in sync): code 0 means none, else one
+// plus the op's number in indexOps; flags bit 0 says index holds an
+// unsigned value.
 type indexRecord struct {
 	code  uint32
-	_     uint32
+	axis  int32
 	index int64
 	size  int64
+	block int64
+	flags uint32
+	_     uint32
 }
 
 // indexOps names the ops that report index errors, by code.
@@ -132,13 +146,17 @@ func (s *Stream) takeIndexError() error {
 	if code == 0 {
 		return nil
 	}
-	e := &IndexError{Index: r.index, Size: r.size}
+	index := strconv.FormatInt(r.index, 10)
+	if r.flags&1 != 0 {
+		index = strconv.FormatUint(uint64(r.index), 10)
+	}
+	e := &IndexError{IndexError: core.IndexError{Index: index, Axis: int(r.axis), Size: int(r.size), Block: int(r.block)}}
 	indexOpsMu.Lock()
 	if int(code) <= len(indexOps) {
 		e.Op = indexOps[code-1]
 	}
 	indexOpsMu.Unlock()
-	r.index, r.size = 0, 0
+	r.axis, r.index, r.size, r.block, r.flags = 0, 0, 0, 0, 0
 	atomic.StoreUint32(&r.code, 0)
 	return e
 }

@@ -103,7 +103,7 @@ func unaryKernelName(op core.UnaryOp, out core.Dtype, w int) string {
 }
 
 // unarySource is the module of every unary kernel of input type dt.
-func unarySource(dt core.Dtype) func() string {
+func buildUnarySource(dt core.Dtype) func() string {
 	var e entryList
 	t := ctype[dt]
 	for op := core.UnaryOp(0); op < core.NumUnaryOps; op++ {
@@ -215,4 +215,11 @@ func init() {
 	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
 		registerModule(unaryModule(dt), unarySource(dt))
 	}
+}
+
+// unarySource returns the module's source, built only when it is called: the
+// kernels look their module up on every launch, and the text is needed
+// only to compile it once.
+func unarySource(dt core.Dtype) func() string {
+	return func() string { return buildUnarySource(dt)() }
 }

@@ -201,19 +201,28 @@ __device__ __forceinline__ c64 csqrt_(c64 a) {
   return c64{(float)(fabs(y) / (2 * t)), (float)(y >= 0 ? t : -t)};
 }
 
-// The index error record of a stream (see IndexError in stream.go): the
-// first kernel to meet a bad index writes its op code, the index and the
-// axis size; kernels skip such an element instead of touching memory.
+// The index error record of a stream (see IndexError in stream.go; the
+// layouts must match): the first kernel to meet a bad index writes its op
+// code, the index as given (flags bit 0: an unsigned value), the axis, its
+// size and the block's size along it; kernels skip such an element instead
+// of touching memory.
 struct IndexRecord {
   u32 code;
-  u32 pad;
+  i32 axis;
   i64 index;
   i64 size;
+  i64 block;
+  u32 flags;
+  u32 pad;
 };
-__device__ __forceinline__ void report_index(IndexRecord* rec, u32 code, i64 index, i64 size) {
+__device__ __forceinline__ void report_index(IndexRecord* rec, u32 code, i64 index, i64 size, i32 axis,
+                                             i64 block = 1, bool is_unsigned = false) {
   if (atomicCAS(&rec->code, 0u, 0xffffffffu) == 0u) {
+    rec->axis = axis;
     rec->index = index;
     rec->size = size;
+    rec->block = block;
+    rec->flags = is_unsigned ? 1u : 0u;
     __threadfence_system();
     atomicExch(&rec->code, code);
   }
@@ -253,9 +262,9 @@ template <class To, class From> __device__ __forceinline__ To convert(From x) {
   }
 }
 
-// bits_of<N>::type is the unsigned integer type of N bytes.
-template <int N> struct bits_of;
-template <> struct bits_of<1> { typedef u8 type; };
-template <> struct bits_of<2> { typedef u16 type; };
-template <> struct bits_of<4> { typedef u32 type; };
-template <> struct bits_of<8> { typedef u64 type; };
+// uint_of<N>::type is the unsigned integer type of N bytes.
+template <int N> struct uint_of;
+template <> struct uint_of<1> { typedef u8 type; };
+template <> struct uint_of<2> { typedef u16 type; };
+template <> struct uint_of<4> { typedef u32 type; };
+template <> struct uint_of<8> { typedef u64 type; };

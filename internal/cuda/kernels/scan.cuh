@@ -9,7 +9,7 @@ struct ScanSumOp {
   template <class C> __device__ __forceinline__ C operator()(C a, C b) const {
     if constexpr (is_complex<C>::value) return cadd(a, b);
     else if constexpr (is_int<C>::value) {
-      typedef typename bits_of<(sizeof(C) < 4 ? 4 : sizeof(C))>::type U;
+      typedef typename uint_of<(sizeof(C) < 4 ? 4 : sizeof(C))>::type U;
       return (C)((U)a + (U)b);
     } else return a + b;
   }
@@ -18,7 +18,7 @@ struct ScanProdOp {
   template <class C> __device__ __forceinline__ C operator()(C a, C b) const {
     if constexpr (is_complex<C>::value) return cmul(a, b);
     else if constexpr (is_int<C>::value) {
-      typedef typename bits_of<(sizeof(C) < 4 ? 4 : sizeof(C))>::type U;
+      typedef typename uint_of<(sizeof(C) < 4 ? 4 : sizeof(C))>::type U;
       return (C)((U)a * (U)b);
     } else return a * b;
   }
@@ -62,7 +62,7 @@ template <class Op, class T, class C> __device__ __forceinline__ C scan_identity
     } else if constexpr (is_float<T>::value) {
       return lowest ? (C)-inf_d() : (C)inf_d();
     } else if constexpr (is_signed_int<C>::value) {
-      typedef typename bits_of<sizeof(C)>::type U;
+      typedef typename uint_of<sizeof(C)>::type U;
       const C lo = (C)((U)1 << (8 * sizeof(C) - 1));
       return lowest ? lo : (C)~lo;
     } else {

@@ -12,7 +12,7 @@
 // then those whose real part only is NaN, by imaginary part; then those
 // with both. Keys of types up to 4 bytes are held as u32, others as u64.
 
-template <class T> struct sort_key_t { typedef typename bits_of<(sizeof(T) > 4 ? 8 : 4)>::type type; };
+template <class T> struct sort_key_t { typedef typename uint_of<(sizeof(T) > 4 ? 8 : 4)>::type type; };
 
 // float_key is the key of the float whose bits are u (of its own width);
 // inf is the bits of +Inf.
@@ -44,7 +44,7 @@ __device__ __forceinline__ u64 complex_key(c64 x) {
 
 template <class T> __device__ __forceinline__ typename sort_key_t<T>::type sort_key(T x, bool zero) {
   typedef typename sort_key_t<T>::type K;
-  typedef typename bits_of<sizeof(T)>::type U;
+  typedef typename uint_of<sizeof(T)>::type U;
   if constexpr (same<T, bool>::value) {
     return (K) * (const u8*)&x;
   } else if constexpr (is_unsigned_int<T>::value) {
@@ -328,16 +328,16 @@ __device__ void searchsorted(const T* a, i64 na, i64 as, const T* v, u32* out, i
 
 // take_along: out[i] = in[base(i) + idx[i] * sa] over out's index space;
 // l gives in's offsets (its stride along the axis zero), idx's and out's.
-// A position not below limit is reported and skipped.
+// A position not below limit is reported (for axis) and skipped.
 template <class T>
 __device__ void take_along(const T* in, const u32* idx, T* out, i64 m, const Layout<3>& l, i64 sa, i64 limit,
-                           IndexRecord* rec, u32 code) {
+                           i32 axis, IndexRecord* rec, u32 code) {
   for (i64 i = global_index(); i < m; i += global_stride()) {
     i64 off[3];
     offsets<3>(l, i, off);
     u32 p = idx[off[1]];
     if ((i64)p >= limit) {
-      report_index(rec, code, (i64)p, limit);
+      report_index(rec, code, (i64)p, limit, axis, 1, true);
       continue;
     }
     out[off[2]] = in[off[0] + (i64)p * sa];
@@ -348,13 +348,13 @@ __device__ void take_along(const T* in, const u32* idx, T* out, i64 m, const Lay
 // space, atomically (see atomic_add_elem in views.cuh); out was zeroed.
 template <class T>
 __device__ void scatter_add_along(const T* upd, const u32* idx, T* out, i64 m, const Layout<3>& l, i64 so, i64 limit,
-                                  IndexRecord* rec, u32 code) {
+                                  i32 axis, IndexRecord* rec, u32 code) {
   for (i64 i = global_index(); i < m; i += global_stride()) {
     i64 off[3];
     offsets<3>(l, i, off);
     u32 p = idx[off[1]];
     if ((i64)p >= limit) {
-      report_index(rec, code, (i64)p, limit);
+      report_index(rec, code, (i64)p, limit, axis, 1, true);
       continue;
     }
     atomic_add_elem<T>(out + off[2] + (i64)p * so, upd[off[0]]);
