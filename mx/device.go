@@ -190,6 +190,7 @@ func newGPUStream(d Device) (*cuda.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
+	setupGPUMemory(dev)
 	return dev.NewStream()
 }
 

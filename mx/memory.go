@@ -1,6 +1,8 @@
 package mx
 
 import (
+	"sync"
+
 	"github.com/mlxgo/mlxgo/internal/core"
 	"github.com/mlxgo/mlxgo/internal/cuda"
 )
@@ -50,11 +52,56 @@ func GetCacheMemory() int64 { _, _, c := memoryStats(); return c }
 // first frees the cache and unreachable arrays, then fails with an error.
 // With no limit, or a larger one, the machine's memory and swap are the
 // limit: an array larger than the machine fails to evaluate with an error.
-func SetMemoryLimit(limit int64) int64 { return core.Host.SetLimit(limit) }
+func SetMemoryLimit(limit int64) int64 {
+	memLimits.Lock()
+	defer memLimits.Unlock()
+	memLimits.limit = limit
+	for _, d := range cuda.Loaded() {
+		d.Allocator().SetLimit(limit)
+	}
+	return core.Host.SetLimit(limit)
+}
+
+// memLimits are the limits set, which GPUs put to use later take too.
+var memLimits = struct {
+	sync.Mutex
+	limit, cache int64
+}{cache: -1}
+
+// setupGPUMemory gives a GPU's allocator the limits set so far, and makes
+// every limit cover the host and the GPUs together.
+func setupGPUMemory(d *cuda.Device) {
+	memLimits.Lock()
+	defer memLimits.Unlock()
+	a := d.Allocator()
+	a.SetLimit(memLimits.limit)
+	a.SetCacheLimit(memLimits.cache)
+	a.SetElsewhere(func() int64 { return core.Host.Active() + gpuActive(d) })
+	core.Host.SetElsewhere(func() int64 { return gpuActive(nil) })
+}
+
+// gpuActive sums the active bytes of the GPUs in use but skip.
+func gpuActive(skip *cuda.Device) int64 {
+	var n int64
+	for _, d := range cuda.Loaded() {
+		if d != skip {
+			n += d.Allocator().Active()
+		}
+	}
+	return n
+}
 
 // SetCacheLimit sets the most bytes the cache keeps (negative: no limit;
 // 0 disables the cache) and returns the previous limit.
-func SetCacheLimit(limit int64) int64 { return core.Host.SetCacheLimit(limit) }
+func SetCacheLimit(limit int64) int64 {
+	memLimits.Lock()
+	defer memLimits.Unlock()
+	memLimits.cache = limit
+	for _, d := range cuda.Loaded() {
+		d.Allocator().SetCacheLimit(limit)
+	}
+	return core.Host.SetCacheLimit(limit)
+}
 
 // ClearCache frees the memory held in the caches, the GPUs' included.
 func ClearCache() {

@@ -180,7 +180,14 @@ type Allocator struct {
 	// enough new memory has been taken since the last one.
 	sinceGC    int64
 	collecting atomic.Bool
+
+	others    func() int64 // see SetElsewhere
+	activeNow atomic.Int64 // active, readable without the lock
 }
+
+// Active returns the bytes active now, without waiting for the allocator's
+// lock.
+func (a *Allocator) Active() int64 { return a.activeNow.Load() }
 
 // gcBytes is the new memory taken between collections started by the
 // allocator. Collections are cheap here, since array data holds no
@@ -257,7 +264,7 @@ func (a *Allocator) allocBlock(n int) ([]byte, error) {
 			return nil, &OutOfMemoryError{int64(n), active, limit}
 		}
 		size := bucket(n)
-		if a.active+int64(size) <= limit {
+		if a.active+a.elsewhere()+int64(size) <= limit {
 			if blocks := a.cache[size]; len(blocks) > 0 {
 				blk := blocks[len(blocks)-1]
 				a.cache[size] = blocks[:len(blocks)-1]
@@ -294,6 +301,24 @@ func (a *Allocator) collect() {
 	}
 }
 
+// SetElsewhere gives a the count of bytes active in other allocators (the
+// GPUs') that its memory limit covers too: with a limit set, the sum of
+// all of them stays within it.
+func (a *Allocator) SetElsewhere(f func() int64) {
+	a.mu.Lock()
+	a.others = f
+	a.mu.Unlock()
+}
+
+// elsewhere is the memory active in the other allocators when a limit is
+// set; a.mu must be held.
+func (a *Allocator) elsewhere() int64 {
+	if a.limit <= 0 || a.others == nil {
+		return 0
+	}
+	return a.others()
+}
+
 // Limit returns the most bytes that may be active at once: the memory
 // limit, or the machine's memory without one. Kernels check the scratch
 // they make for themselves against it.
@@ -323,6 +348,7 @@ func (a *Allocator) wrap(host []byte) *Buffer {
 // enough has been taken since the last one (see sinceGC).
 func (a *Allocator) grow(size int) {
 	a.active += int64(size)
+	a.activeNow.Store(a.active)
 	if a.active > a.peak {
 		a.peak = a.active
 	}
@@ -346,6 +372,7 @@ func (a *Allocator) freeBlock(blk []byte) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.active -= int64(size)
+	a.activeNow.Store(a.active)
 	if a.cacheLimit >= 0 && a.cached+int64(size) > a.cacheLimit {
 		a.trim(a.cacheLimit - int64(size))
 		if a.cached+int64(size) > a.cacheLimit {

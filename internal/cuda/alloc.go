@@ -23,6 +23,13 @@ type Allocator struct {
 	peak   int64
 	cached int64
 	limit  int64 // 0: the device's memory
+	// cacheLimit is the most bytes the cache keeps (negative: no limit).
+	cacheLimit int64
+	// others counts the bytes active elsewhere (the host) that the limit
+	// covers too.
+	others func() int64
+	// activeNow is active, readable without the lock.
+	activeNow atomic.Int64
 
 	// Device memory is invisible to Go's collector, which paces itself by
 	// the host heap; as the host allocator does, start a collection once
@@ -32,7 +39,7 @@ type Allocator struct {
 }
 
 // deviceGCBytes is the new device memory taken between collections.
-const deviceGCBytes = 1 << 30
+const deviceGCBytes = 64 << 20
 
 var collecting atomic.Bool
 
@@ -55,7 +62,9 @@ type block struct {
 	wide   atomic.Bool   // a stream numbered 64 or more used it
 }
 
-func newAllocator(d *Device) *Allocator { return &Allocator{dev: d, cache: map[int][]*block{}} }
+func newAllocator(d *Device) *Allocator {
+	return &Allocator{dev: d, cache: map[int][]*block{}, cacheLimit: -1}
+}
 
 // deviceBucket rounds n up to the size class blocks are cached under:
 // powers of two from 256 bytes to 1 MiB, then four classes per power of two.
@@ -92,10 +101,17 @@ func (e *OutOfMemoryError) Unwrap() error { return e.Err }
 func (a *Allocator) get(s *Stream, n int) (*block, error) {
 	size := deviceBucket(n)
 	a.mu.Lock()
-	if a.limit > 0 && a.active+int64(size) > a.limit {
-		active := a.active
+	if a.overLimit(size) {
+		// Arrays nobody holds return their memory after a collection.
 		a.mu.Unlock()
-		return nil, &OutOfMemoryError{Device: a.dev.Index, Requested: int64(n), Active: active, Total: a.limit}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		a.mu.Lock()
+		if a.overLimit(size) {
+			active := a.active
+			a.mu.Unlock()
+			return nil, &OutOfMemoryError{Device: a.dev.Index, Requested: int64(n), Active: active, Total: a.limit}
+		}
 	}
 	if blocks := a.cache[size]; len(blocks) > 0 {
 		// Prefer a block this stream used last: no wait needed.
@@ -140,6 +156,7 @@ func (a *Allocator) get(s *Stream, n int) (*block, error) {
 	if err != nil {
 		a.mu.Lock()
 		a.active -= int64(size)
+		a.activeNow.Store(a.active)
 		active := a.active
 		a.mu.Unlock()
 		if e, ok := err.(*CUDAError); ok && e.IsOutOfMemory() {
@@ -154,18 +171,67 @@ func (a *Allocator) get(s *Stream, n int) (*block, error) {
 	return b, nil
 }
 
+// Active returns the bytes active now, without waiting for the lock.
+func (a *Allocator) Active() int64 { return a.activeNow.Load() }
+
+// overLimit reports whether size more bytes would pass the memory limit;
+// a.mu must be held.
+func (a *Allocator) overLimit(size int) bool {
+	if a.limit <= 0 {
+		return false
+	}
+	total := a.active + int64(size)
+	if a.others != nil {
+		total += a.others()
+	}
+	return total > a.limit
+}
+
 // grow counts size more bytes active; a.mu must be held.
 func (a *Allocator) grow(size int) {
 	a.active += int64(size)
+	a.activeNow.Store(a.active)
 	a.peak = max(a.peak, a.active)
 }
 
-// put returns a block to the cache.
+// put returns a block to the cache, or frees it when the cache is full.
 func (a *Allocator) put(b *block) {
 	a.mu.Lock()
 	a.active -= int64(b.bucket)
+	a.activeNow.Store(a.active)
+	if a.cacheLimit >= 0 && a.cached+int64(b.bucket) > a.cacheLimit {
+		a.mu.Unlock()
+		// Work still queued may read the block: wait for it first.
+		onThread(a.dev, func() error {
+			call(drv.cuCtxSynchronize)
+			return check("cuMemFree", drv.cuMemFree, b.ptr)
+		})
+		return
+	}
 	a.cached += int64(b.bucket)
 	a.cache[b.bucket] = append(a.cache[b.bucket], b)
+	a.mu.Unlock()
+}
+
+// SetCacheLimit sets the most bytes the cache keeps (negative: no limit),
+// freeing what is over it, and returns the previous limit.
+func (a *Allocator) SetCacheLimit(n int64) int64 {
+	a.mu.Lock()
+	old := a.cacheLimit
+	a.cacheLimit = n
+	over := n >= 0 && a.cached > n
+	a.mu.Unlock()
+	if over {
+		a.ClearCache()
+	}
+	return old
+}
+
+// SetElsewhere gives the count of bytes active outside the device that
+// the memory limit covers too.
+func (a *Allocator) SetElsewhere(f func() int64) {
+	a.mu.Lock()
+	a.others = f
 	a.mu.Unlock()
 }
 
