@@ -94,7 +94,11 @@ func (e *OutOfMemoryError) Error() string {
 		e.Device, e.Requested, e.Active, e.Free, e.Total)
 }
 
-func (e *OutOfMemoryError) Unwrap() error { return e.Err }
+// Unwrap gives the driver's error and the core's out-of-memory error, so
+// that errors.As finds either.
+func (e *OutOfMemoryError) Unwrap() []error {
+	return []error{e.Err, &core.OutOfMemoryError{Requested: e.Requested, Active: e.Active, Limit: e.Total}}
+}
 
 // get returns a block of at least n bytes for stream s, whose thread has
 // the device's context current.
@@ -110,7 +114,7 @@ func (a *Allocator) get(s *Stream, n int) (*block, error) {
 		if a.overLimit(size) {
 			active := a.active
 			a.mu.Unlock()
-			return nil, &OutOfMemoryError{Device: a.dev.Index, Requested: int64(n), Active: active, Total: a.limit}
+			return nil, &core.OutOfMemoryError{Requested: int64(n), Active: active + a.elsewhere(), Limit: a.limit}
 		}
 	}
 	if blocks := a.cache[size]; len(blocks) > 0 {
@@ -171,6 +175,15 @@ func (a *Allocator) get(s *Stream, n int) (*block, error) {
 	return b, nil
 }
 
+// elsewhere is the memory active outside the device that the limit
+// covers.
+func (a *Allocator) elsewhere() int64 {
+	if a.others == nil {
+		return 0
+	}
+	return a.others()
+}
+
 // Active returns the bytes active now, without waiting for the lock.
 func (a *Allocator) Active() int64 { return a.activeNow.Load() }
 
@@ -180,11 +193,7 @@ func (a *Allocator) overLimit(size int) bool {
 	if a.limit <= 0 {
 		return false
 	}
-	total := a.active + int64(size)
-	if a.others != nil {
-		total += a.others()
-	}
-	return total > a.limit
+	return a.active+int64(size)+a.elsewhere() > a.limit
 }
 
 // grow counts size more bytes active; a.mu must be held.

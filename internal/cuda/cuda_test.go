@@ -120,6 +120,8 @@ func values(t *testing.T, v core.View) []float64 {
 	n := v.Size()
 	if v.Dtype == core.Complex64 {
 		v.Dtype, v.Shape, v.Strides, v.Offset, n = core.Float32, []int{2 * n}, []int{1}, 2*v.Offset, 2*n
+	} else {
+		v.Shape, v.Strides = []int{n}, []int{1}
 	}
 	out := f64View(t, make([]float64, n))
 	mustCPU(t, cpu.Backend.Copy(v, out))

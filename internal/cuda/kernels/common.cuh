@@ -178,11 +178,41 @@ __device__ __forceinline__ c64 csub(c64 a, c64 b) { return c64{a.re - b.re, a.im
 __device__ __forceinline__ c64 cmul(c64 a, c64 b) {
   return c64{a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
 }
-__device__ __forceinline__ c64 cdiv(c64 a, c64 b) {
-  // Smith's algorithm, as Go's complex division avoids overflow.
-  double ar = a.re, ai = a.im, br = b.re, bi = b.im;
-  double d = br * br + bi * bi;
-  return c64{(float)((ar * br + ai * bi) / d), (float)((ai * br - ar * bi) / d)};
+// cdiv divides as Go's runtime does (complex64 through complex128):
+// Smith's algorithm, then C99's recovery of infinities and zeros when both
+// parts come out NaN.
+__device__ __forceinline__ c64 cdiv(c64 x, c64 y) {
+  double a = x.re, b = x.im, c = y.re, d = y.im, e, f;
+  if (fabs(c) >= fabs(d)) {
+    double ratio = d / c, denom = c + ratio * d;
+    e = (a + b * ratio) / denom;
+    f = (b - a * ratio) / denom;
+  } else {
+    double ratio = c / d, denom = d + ratio * c;
+    e = (a * ratio + b) / denom;
+    f = (b * ratio - a) / denom;
+  }
+  if (e != e && f != f) {
+    const double inf = inf_d();
+    auto isinf_ = [](double v) { return fabs(v) == inf_d(); };
+    auto finite = [](double v) { return v == v && fabs(v) != inf_d(); };
+    auto inf2one = [](double v) { return copysign(fabs(v) == inf_d() ? 1.0 : 0.0, v); };
+    if (c == 0 && d == 0 && (a == a || b == b)) {
+      e = copysign(inf, c) * a;
+      f = copysign(inf, c) * b;
+    } else if ((isinf_(a) || isinf_(b)) && finite(c) && finite(d)) {
+      a = inf2one(a);
+      b = inf2one(b);
+      e = inf * (a * c + b * d);
+      f = inf * (b * c - a * d);
+    } else if ((isinf_(c) || isinf_(d)) && finite(a) && finite(b)) {
+      c = inf2one(c);
+      d = inf2one(d);
+      e = 0 * (a * c + b * d);
+      f = 0 * (b * c - a * d);
+    }
+  }
+  return c64{(float)e, (float)f};
 }
 __device__ __forceinline__ float cabs_(c64 a) { return (float)hypot((double)a.re, (double)a.im); }
 __device__ __forceinline__ c64 cexp_(c64 a) {
