@@ -23,6 +23,41 @@ def small_op(a, b):
     return a
 
 
+def gelu(x):
+    return x * 0.5 * (1 + torch.erf(x / math.sqrt(2)))
+
+
+compiled_gelu = None
+
+
+def gelu_compiled(x):
+    global compiled_gelu
+    if compiled_gelu is None:
+        compiled_gelu = torch.compile(gelu)
+    return compiled_gelu(x)
+
+
+def conv_fwd(x, w):
+    return torch.nn.functional.conv2d(x, w, padding=1)
+
+
+def conv_bwd(x, w, cot):
+    x.requires_grad_(True)
+    w.requires_grad_(True)
+    y = torch.nn.functional.conv2d(x, w, padding=1)
+    gx, gw = torch.autograd.grad(y, (x, w), cot)
+    return gx
+
+
+# Inputs in PyTorch's layout for the cases that differ from mlxgo's
+# (channels first), made from the same shapes.
+LAYOUT = {
+    "conv_fwd": lambda x, w: (x.permute(0, 3, 1, 2).contiguous(), w.permute(0, 3, 1, 2).contiguous()),
+    "conv_bwd": lambda x, w, c: (x.permute(0, 3, 1, 2).contiguous(), w.permute(0, 3, 1, 2).contiguous(),
+                                 c.permute(0, 3, 1, 2).contiguous()),
+    "gather_rows": lambda t, x: (t, (torch.floor(torch.abs(x) * 1e6) % 50000).to(torch.int32)),
+}
+
 OPS = {
     "copy": lambda x: x.clone(),
     "add": lambda a, b: a + b,
@@ -30,7 +65,12 @@ OPS = {
     "softmax": lambda x: torch.softmax(x, dim=-1),
     "matmul_bf16": lambda a, b: a @ b,
     "matmul_f32": lambda a, b: a @ b,
-    "gelu": lambda x: x * 0.5 * (1 + torch.erf(x / math.sqrt(2))),
+    "gelu": gelu,
+    "gelu_compiled": gelu_compiled,
+    "sort": lambda x: torch.sort(x),
+    "gather_rows": lambda t, i: t[i],
+    "conv_fwd": conv_fwd,
+    "conv_bwd": conv_bwd,
     "small_op": small_op,
 }
 
@@ -40,6 +80,7 @@ DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch
 def main():
     req = json.load(sys.stdin)
     torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
     gen = torch.Generator(device="cuda").manual_seed(0)
     times = {}
     for op in req["ops"]:
@@ -48,6 +89,8 @@ def main():
             continue
         dt = DTYPES[op["dtype"]]
         xs = [torch.randn(s, device="cuda", generator=gen, dtype=torch.float32).to(dt) for s in op["shapes"]]
+        if op["name"] in LAYOUT:
+            xs = list(LAYOUT[op["name"]](*xs))
         ts = []
         for r in range(req["warmup"] + req["runs"]):
             torch.cuda.synchronize()

@@ -38,6 +38,25 @@ type gpuCase struct {
 	bytes  float64 // memory traffic of one run, for GB/s
 	flops  float64 // work of one run, for TFLOP/s
 	small  bool    // the per-op overhead case: times one op, in µs
+	// prep turns the random inputs into the op's (untimed).
+	prep func(in []*mx.Array) []*mx.Array
+}
+
+// rowIndices makes the second input int32 row indices in [0, 50000), as
+// torch_bench.py does.
+func rowIndices(in []*mx.Array) []*mx.Array {
+	idx := mx.Remainder(mx.Floor(mx.Multiply(mx.Abs(in[1]), 1e6)), 50000)
+	return []*mx.Array{in[0], mx.AsType(idx, mx.Int32)}
+}
+
+var compiledGelu = mx.Compile(func(x []*mx.Array) []*mx.Array { return []*mx.Array{gelu(x[0])} })
+
+// convBackward is the gradient of sum(conv2d(x, w) * cot) for x and w.
+func convBackward(x []*mx.Array) *mx.Array {
+	f := func(in []*mx.Array) []*mx.Array { return []*mx.Array{mx.Conv2d(in[0], in[1], mx.Padding(1))} }
+	_, g := mx.VJP(f, []*mx.Array{x[0], x[1]}, []*mx.Array{x[2]})
+	mx.Eval(g...)
+	return g[0]
 }
 
 const m256 = 1 << 28
@@ -61,6 +80,16 @@ var cases = []gpuCase{
 		op: func(x []*mx.Array) *mx.Array { return mx.Matmul(x[0], x[1]) }, flops: 2 * 8192 * 8192 * 8192},
 	{name: "gelu", title: "gelu 64M float32, uncompiled", dtype: mx.Float32, shapes: [][]int{{1 << 26}},
 		op: func(x []*mx.Array) *mx.Array { return gelu(x[0]) }, bytes: 2 * 4 * (1 << 26)},
+	{name: "gelu_compiled", title: "gelu 64M float32, compiled", dtype: mx.Float32, shapes: [][]int{{1 << 26}},
+		op: func(x []*mx.Array) *mx.Array { return compiledGelu(x)[0] }, bytes: 2 * 4 * (1 << 26)},
+	{name: "sort", title: "sort 16M float32", dtype: mx.Float32, shapes: [][]int{{1 << 24}},
+		op: func(x []*mx.Array) *mx.Array { return mx.Sort(x[0]) }, bytes: 2 * 4 * (1 << 24)},
+	{name: "gather_rows", title: "take 1M rows of [50000,1024] float32", dtype: mx.Float32, shapes: [][]int{{50000, 1024}, {1 << 20}},
+		op: func(x []*mx.Array) *mx.Array { return mx.Take(x[0], x[1], mx.Axis(0)) }, bytes: 2 * 4 * 1024 * (1 << 20), prep: rowIndices},
+	{name: "conv_fwd", title: "conv2d 3x3 [32,56,56,64]->64 float32, forward", dtype: mx.Float32, shapes: [][]int{{32, 56, 56, 64}, {64, 3, 3, 64}},
+		op: func(x []*mx.Array) *mx.Array { return mx.Conv2d(x[0], x[1], mx.Padding(1)) }, flops: 2 * 32 * 56 * 56 * 64 * 64 * 9},
+	{name: "conv_bwd", title: "conv2d 3x3 same, backward (input and weight)", dtype: mx.Float32, shapes: [][]int{{32, 56, 56, 64}, {64, 3, 3, 64}, {32, 56, 56, 64}},
+		op: convBackward, flops: 2 * 2 * 32 * 56 * 56 * 64 * 64 * 9},
 	{name: "small_op", title: "a = a + b, 1 element, eval every 100 ops (per op)", dtype: mx.Float32, shapes: [][]int{{1}, {1}}, small: true},
 }
 
@@ -129,6 +158,10 @@ func inputs(c gpuCase) []*mx.Array {
 		x := mx.AsType(random.Normal(0, 1, s, mx.WithKey(random.Key(uint64(i))), mx.GPU), c.dtype)
 		mx.Eval(x)
 		in = append(in, x)
+	}
+	if c.prep != nil {
+		in = c.prep(in)
+		mx.Eval(in...)
 	}
 	return in
 }
