@@ -3,6 +3,7 @@ package cuda
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/mlxgo/mlxgo/internal/core"
@@ -194,5 +195,60 @@ func TestHadamardAgainstCPU(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkConvResNet is a ResNet convolution: batch 32, 56×56, 64 to 64
+// channels, 3×3 kernel, padding 1, float32; each op is synchronized.
+func BenchmarkConvResNet(b *testing.B) {
+	s := smokeStream(b)
+	gpu := func(shape []int) core.View {
+		n := prod(shape)
+		buf, err := s.Alloc(4*n, core.Host)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := core.View{Buf: buf, Dtype: core.Float32, Shape: shape, Strides: core.RowMajorStrides(shape)}
+		p, err := s.operand(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Memset(p, 0, 4*n); err != nil {
+			b.Fatal(err)
+		}
+		return v
+	}
+	in, w, out := gpu([]int{32, 56, 56, 64}), gpu([]int{64, 3, 3, 64}), gpu([]int{32, 56, 56, 64})
+	p := core.ConvParams{Stride: []int{1, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 1},
+		KernelDilation: []int{1, 1}, InputDilation: []int{1, 1}, Groups: 1}
+	for _, c := range []struct {
+		name string
+		run  func() error
+	}{
+		{"conv", func() error { return s.Conv(in, w, out, p) }},
+		{"weights", func() error { return s.ConvWeights(in, out, w, p) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			// A sub-benchmark runs on its own goroutine: bind it too.
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			if err := s.Device().BindThread(); err != nil {
+				b.Fatal(err)
+			}
+			run := func() {
+				if err := c.run(); err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Synchronize(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			run()
+			b.ResetTimer()
+			for range b.N {
+				run()
+			}
+			b.ReportMetric(2*32*56*56*64*9*64*float64(b.N)/b.Elapsed().Seconds()/1e12, "TFLOP/s")
+		})
 	}
 }
