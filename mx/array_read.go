@@ -48,8 +48,17 @@ func ToSlice[T Element](a *Array) []T {
 }
 
 // dataPtr returns the address of a's first element; a must be available.
+// Making the host copy of an array computed on a GPU can fail (out of
+// memory, an index error the GPU met): that panics with *Error.
 func (a *Array) dataPtr() unsafe.Pointer {
-	return unsafe.Add(a.buf.Ptr(), a.offset*a.dtype.Size())
+	h, err := a.buf.Host()
+	if err != nil {
+		panic(deviceFailure(err))
+	}
+	if cap(h) == 0 {
+		return nil
+	}
+	return unsafe.Add(unsafe.Pointer(unsafe.SliceData(h)), a.offset*a.dtype.Size())
 }
 
 // Item evaluates a one-element array and returns its value converted to T,

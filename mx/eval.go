@@ -327,8 +327,22 @@ func (a *Array) waitDevice() error {
 	}
 	if dc := a.buf.Device(); dc != nil {
 		if err := cuda.Wait(dc); err != nil {
-			return &Error{Op: "eval", Msg: err.Error(), Err: err}
+			return deviceFailure(err)
 		}
 	}
 	return nil
+}
+
+// deviceFailure turns an error met while waiting for the GPU into an
+// *Error: an index error names the op whose kernel met it.
+func deviceFailure(err error) *Error {
+	var ie *cuda.IndexError
+	if errors.As(err, &ie) && ie.Op != "" {
+		return &Error{Op: ie.Op, Msg: ie.IndexError.Error(), Err: err}
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Op: "eval", Msg: err.Error(), Err: err}
 }

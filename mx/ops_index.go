@@ -36,10 +36,19 @@ func (p gatherPrim) Eval(s Stream, in, out []*Array) error {
 		return err
 	}
 	idxShape := out[0].shape[:out[0].Ndim()-len(p.sliceSizes)]
+	nameIndexOp(k, p.op)
 	if err := k.Gather(in[0].view(), indexViews(in[1:], idxShape), p.axes, p.sliceSizes, out[0].view()); err != nil {
 		return &Error{Op: p.op, Msg: err.Error(), Err: err}
 	}
 	return nil
+}
+
+// nameIndexOp tells a backend that reports index errors after the fact
+// (the GPU's) which op its next index kernels serve.
+func nameIndexOp(k any, op string) {
+	if n, ok := k.(interface{ SetIndexOp(string) }); ok {
+		n.SetIndexOp(op)
+	}
 }
 
 // indexViews returns the views of index arrays broadcast to shape.
@@ -73,6 +82,7 @@ func (p scatterIndexPrim) Eval(s Stream, in, out []*Array) error {
 	}
 	upd := in[len(in)-1]
 	idxShape := upd.shape[:upd.Ndim()-in[0].Ndim()]
+	nameIndexOp(k, p.op)
 	err = k.Scatter(p.reduce, in[0].view(), indexViews(in[1:len(in)-1], idxShape), upd.view(), p.axes, out[0].view())
 	if err != nil {
 		return &Error{Op: p.op, Msg: err.Error(), Err: err}

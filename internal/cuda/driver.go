@@ -26,11 +26,12 @@ var drv struct {
 
 // CUresult codes that the backend reacts to.
 const (
-	cudaSuccess         = 0
-	cudaErrOutOfMemory  = 2
-	cudaErrNotReady     = 600
-	cudaErrNoDevice     = 100
-	cudaErrInvalidValue = 1
+	cudaSuccess           = 0
+	cudaErrOutOfMemory    = 2
+	cudaErrNotReady       = 600
+	cudaErrNoDevice       = 100
+	cudaErrInvalidValue   = 1
+	cudaErrInvalidContext = 201
 )
 
 func loadDriver() error {
@@ -120,7 +121,16 @@ func cuErr(what string, r int) error {
 	return e
 }
 
-// check calls fn and turns its CUresult into an error naming what.
+// check calls fn and turns its CUresult into an error naming what. A call
+// made on an OS thread with no current context (a goroutine that did not
+// bind one, which mx's workers always do) is retried once with the context
+// of the only GPU, when there is one.
 func check(what string, fn uintptr, args ...uintptr) error {
-	return cuErr(what, call(fn, args...))
+	r := call(fn, args...)
+	if r == cudaErrInvalidContext && len(devices) == 1 {
+		if devices[0].makeCurrent() == nil {
+			r = call(fn, args...)
+		}
+	}
+	return cuErr(what, r)
 }

@@ -39,6 +39,10 @@ func fusedSource(p *core.FusedProgram) string {
 		files = append(files, "unary_complex.cuh")
 	}
 	b.WriteString(kernelSource(files...))
+	// Fused float32 code computes exp, log, tanh, sigmoid and erf with the
+	// float functions (within 2 ulp) instead of in double: compiled code
+	// is for speed, and double math would bound it on GPUs slow at float64.
+	b.WriteString("#define F32_HOT_IN_FLOAT 1\n")
 	b.WriteString(unaryOpDefs())
 	b.WriteString(kernelSource("unary.cuh", "binary.cuh"))
 

@@ -157,6 +157,9 @@ func (s *Stream) indexOffsets(op string, idx []core.View, idxShape, axes, shape,
 	if err != nil {
 		return fail(err)
 	}
+	if s.indexOp != "" {
+		op = s.indexOp
+	}
 	code := indexOpCode(op)
 	f, err := s.kernel(fnKey{"index_offsets", 0, 0, 0, 0}, "gather", gatherSource, "index_offsets")
 	if err != nil {

@@ -238,6 +238,7 @@ func TestScatterNoneLastWins(t *testing.T) {
 	want, got := newHost(t, core.Float32, src.Shape), newGPU(t, s, core.Float32, src.Shape)
 	mustCPU(t, cpu.Backend.Scatter(core.ScatterNone, src, idx, upd, []int{0}, want))
 	for range 3 {
+		got = newGPU(t, s, core.Float32, src.Shape)
 		if err := s.Scatter(core.ScatterNone, src, idx, upd, []int{0}, got); err != nil {
 			t.Fatal(err)
 		}
@@ -249,6 +250,9 @@ func TestScatterNoneLastWins(t *testing.T) {
 	}
 	upd = gView(t, core.Float32, []int{n, 1, cols}, uv)
 	mustCPU(t, cpu.Backend.Scatter(core.ScatterSum, src, idx, upd, []int{0}, want))
+	// A fresh output: buffers are written once, and got's host copy is
+	// already made.
+	got = newGPU(t, s, core.Float32, src.Shape)
 	if err := s.Scatter(core.ScatterSum, src, idx, upd, []int{0}, got); err != nil {
 		t.Fatal(err)
 	}

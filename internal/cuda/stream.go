@@ -22,7 +22,10 @@ type Stream struct {
 	event  uintptr // for waits on other streams, used by this stream's thread
 	blasSt *blasState
 	errRec *indexRecord // see ErrorRecord
-	errMu  sync.Mutex
+	// indexOp names the op of the index kernels that follow, for their
+	// errors (see SetIndexOp).
+	indexOp string
+	errMu   sync.Mutex
 }
 
 // NewStream makes a stream on d.
@@ -62,6 +65,12 @@ func (s *Stream) Synchronize() error {
 	}
 	return s.takeIndexError()
 }
+
+// SetIndexOp names the op that the next index kernels on s serve, such as
+// "take", so that an index error they report names it; "" gives the
+// kernel's own name. Index errors come back after the fact, at the next
+// synchronization, so the name travels with the kernel.
+func (s *Stream) SetIndexOp(op string) { s.indexOp = op }
 
 // IndexError is an index out of range met by a kernel on the GPU. Kernels
 // that read or write through indices never go out of bounds: they record
@@ -266,12 +275,8 @@ func (s *Stream) Launch(f uintptr, grid, block [3]int, shared int, p *Params) er
 		}
 		kp = uintptr(unsafe.Pointer(&p.ptrs[0]))
 	}
-	r := call(drv.cuLaunchKernel, f, uintptr(grid[0]), uintptr(grid[1]), uintptr(grid[2]),
+	return check("cuLaunchKernel", drv.cuLaunchKernel, f, uintptr(grid[0]), uintptr(grid[1]), uintptr(grid[2]),
 		uintptr(block[0]), uintptr(block[1]), uintptr(block[2]), uintptr(shared), s.handle, kp, 0)
-	if r != cudaSuccess {
-		return cuErr("cuLaunchKernel", r)
-	}
-	return nil
 }
 
 // Memset sets n bytes at the device address p to v, in order on s.

@@ -17,7 +17,9 @@ struct UParams {
 // Whether float32 input computes exp, log, tanh, sigmoid and erf with the
 // float functions (within 2 ulp, faster where double is slow) instead of
 // the double ones (within half an ulp after rounding, as the CPU).
+#ifndef F32_HOT_IN_FLOAT
 #define F32_HOT_IN_FLOAT 0
+#endif
 
 template <int OP> struct is_hot { static const bool value = OP == OP_EXP || OP == OP_LOG || OP == OP_TANH || OP == OP_SIGMOID || OP == OP_ERF; };
 
