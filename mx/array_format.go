@@ -219,6 +219,9 @@ func (p *arrayPrinter) sub(off, dim int) {
 // int64 for signed integers, uint64 for unsigned ones, float32 for
 // float16, bfloat16 and float32, float64 or complex64.
 func elemReader(a *Array) func(off int) any {
+	if _, err := a.buf.Host(); err != nil {
+		panic(deviceFailure(err)) // the host copy of a GPU array failed
+	}
 	v := a.view()
 	switch a.dtype {
 	case Bool:

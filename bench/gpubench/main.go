@@ -175,7 +175,12 @@ func timeCase(c gpuCase, runs, warmup int) float64 {
 	in := inputs(c)
 	var times []float64
 	for r := 0; r < warmup+runs; r++ {
+		// Free the previous run's output, untimed, so that this run's
+		// memory comes from the allocator's cache as in a steady loop:
+		// buffers return when the collector finds them unreachable.
 		runtime.GC()
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
 		start := time.Now()
 		if c.small {
 			a := in[0]
