@@ -181,7 +181,7 @@ func checkRobustView(a *Array) string {
 			hi.Add(hi, step)
 		}
 	}
-	elems := big.NewInt(int64(len(a.buf.Bytes()) / a.dtype.Size()))
+	elems := big.NewInt(int64(a.buf.Size() / a.dtype.Size()))
 	if lo.Sign() < 0 || hi.Cmp(elems) >= 0 {
 		return fmt.Sprintf("view of shape %s, strides %v, offset %d reaches elements %v to %v of a buffer of %v",
 			shapeString(a.shape), a.strides, a.offset, lo, hi, elems)

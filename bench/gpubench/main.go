@@ -177,10 +177,12 @@ func timeCase(c gpuCase, runs, warmup int) float64 {
 	for r := 0; r < warmup+runs; r++ {
 		// Free the previous run's output, untimed, so that this run's
 		// memory comes from the allocator's cache as in a steady loop:
-		// buffers return when the collector finds them unreachable.
+		// buffers return when the collector finds them unreachable, and
+		// the cleanups that return them run just after a collection.
 		runtime.GC()
-		runtime.GC()
-		time.Sleep(20 * time.Millisecond)
+		for range 100 {
+			runtime.Gosched()
+		}
 		start := time.Now()
 		if c.small {
 			a := in[0]
