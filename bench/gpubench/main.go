@@ -179,8 +179,9 @@ func timeCase(c gpuCase, runs, warmup int) float64 {
 		// memory comes from the allocator's cache as in a steady loop:
 		// buffers return when the collector finds them unreachable, and
 		// the cleanups that return them run just after a collection.
+		cached := mx.GetCacheMemory()
 		runtime.GC()
-		for range 100 {
+		for i := 0; i < 100000 && r > 0 && mx.GetCacheMemory() == cached; i++ {
 			runtime.Gosched()
 		}
 		start := time.Now()
