@@ -92,7 +92,7 @@ func entry(r io.ReaderAt, size int64, f *zip.File) (Entry, error) {
 		if f.CompressedSize64 > uint64(size) {
 			return Entry{}, fmt.Errorf("member claims %d compressed bytes in a file of %d", f.CompressedSize64, size)
 		}
-		if f.UncompressedSize64/MaxRatio > f.CompressedSize64+prefix {
+		if f.UncompressedSize64 > MaxRatio*f.CompressedSize64+1024 {
 			return Entry{}, fmt.Errorf("member claims %d bytes inflated from %d compressed bytes, more than deflate can give",
 				f.UncompressedSize64, f.CompressedSize64)
 		}

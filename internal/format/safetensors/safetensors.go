@@ -106,6 +106,9 @@ func parseHeader(hdr []byte, start, dataSize int64) (*File, error) {
 		}
 		var e entry
 		if err := dec.Decode(&e); err != nil {
+			if err == io.EOF {
+				err = errors.New("the JSON header ends early")
+			}
 			return nil, fmt.Errorf("tensor %q: %w", name, err)
 		}
 		t, err := tensor(name, &e, start, dataSize)
@@ -115,7 +118,10 @@ func parseHeader(hdr []byte, start, dataSize int64) (*File, error) {
 		f.Tensors = append(f.Tensors, t)
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("header: %w", err)
+		if err == io.EOF {
+			err = errors.New("ends early")
+		}
+		return nil, fmt.Errorf("JSON header: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("header has text after its JSON object")
