@@ -106,7 +106,7 @@ func parseHeader(hdr []byte, start, dataSize int64) (*File, error) {
 		}
 		var e entry
 		if err := dec.Decode(&e); err != nil {
-			if err == io.EOF {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
 				err = errors.New("the JSON header ends early")
 			}
 			return nil, fmt.Errorf("tensor %q: %w", name, err)
