@@ -64,7 +64,6 @@ func BenchmarkLoadSafetensors2GB(b *testing.B) {
 			b.SetBytes(size)
 			for b.Loop() {
 				b.StopTimer()
-				ClearCache()
 				prepare()
 				b.StartTimer()
 				m, _, err := LoadSafetensors(path)
