@@ -124,4 +124,3 @@ func check(err error) {
 		os.Exit(1)
 	}
 }
-
