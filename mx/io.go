@@ -85,10 +85,11 @@ func loadError(op, path string, err error) error {
 // It is closed (and unmapped) once no array needs it: the arrays it makes
 // hold it through their load primitives until they are evaluated.
 type mappedFile struct {
-	path string
-	f    *os.File
-	data []byte // the mapping, or nil
-	size int64
+	path    string
+	f       *os.File
+	data    []byte // the mapping, or nil
+	size    int64
+	cleanup runtime.Cleanup
 }
 
 type fileResources struct {
@@ -112,13 +113,22 @@ func openMapped(op, path string) (*mappedFile, error) {
 	}
 	m := &mappedFile{path: path, f: f, size: st.Size()}
 	m.data = mapFile(f, m.size)
-	runtime.AddCleanup(m, func(r fileResources) {
-		if r.data != nil {
-			unmapFile(r.data)
-		}
-		r.f.Close()
-	}, fileResources{f, m.data})
+	m.cleanup = runtime.AddCleanup(m, fileResources.release, fileResources{f, m.data})
 	return m, nil
+}
+
+func (r fileResources) release() {
+	if r.data != nil {
+		unmapFile(r.data)
+	}
+	r.f.Close()
+}
+
+// close releases m at once, when its header turned out unreadable: no
+// array uses it.
+func (m *mappedFile) close() {
+	m.cleanup.Stop()
+	fileResources{m.f, m.data}.release()
 }
 
 // ReadAt reads from the mapping when there is one, else from the file.

@@ -168,6 +168,7 @@ func LoadGGUF(path string) (map[string]*Array, map[string]any, error) {
 	}
 	f, err := gguf.Parse(m, m.size)
 	if err != nil {
+		m.close()
 		return nil, nil, loadError(op, path, err)
 	}
 	out := make(map[string]*Array, len(f.Tensors))

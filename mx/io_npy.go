@@ -38,6 +38,7 @@ func LoadNPY(path string) (*Array, error) {
 	}
 	h, err := npy.Parse(m, m.size)
 	if err != nil {
+		m.close()
 		return nil, loadError("load", path, err)
 	}
 	return npyArray(m, h, nil), nil
@@ -67,6 +68,7 @@ func LoadNPZ(path string) (map[string]*Array, error) {
 	}
 	entries, err := npz.Parse(m, m.size)
 	if err != nil {
+		m.close()
 		return nil, loadError("load", path, err)
 	}
 	out := make(map[string]*Array, len(entries))

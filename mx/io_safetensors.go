@@ -70,6 +70,7 @@ func LoadSafetensors(path string) (map[string]*Array, map[string]string, error) 
 	}
 	f, err := safetensors.Parse(m, m.size)
 	if err != nil {
+		m.close()
 		return nil, nil, loadError(op, path, err)
 	}
 	if m.data != nil {
