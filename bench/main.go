@@ -40,6 +40,12 @@ type benchCase struct {
 	op     func(in []*mx.Array) *mx.Array
 }
 
+// preps turns the random inputs of some ops into their inputs, untimed
+// (numpy_bench.py's PREP does the same).
+var preps = map[string]func(in []*mx.Array) []*mx.Array{
+	"gather_rows": rowIndices,
+}
+
 const m16 = 1 << 24
 
 // cases lists the ops to time: adding one is one line here and one in
@@ -52,6 +58,18 @@ var cases = []benchCase{
 	{"softmax", "softmax [4096,1024] axis -1", shapes([]int{4096, 1024}), func(x []*mx.Array) *mx.Array { return mx.Softmax(x[0], mx.Axis(-1)) }},
 	{"matmul", "matmul 1024x1024 float32", shapes([]int{1024, 1024}, []int{1024, 1024}), func(x []*mx.Array) *mx.Array { return mx.Matmul(x[0], x[1]) }},
 	{"add_broadcast", "add [4096,1024]+[1024]", shapes([]int{4096, 1024}, []int{1024}), func(x []*mx.Array) *mx.Array { return mx.Add(x[0], x[1]) }},
+	{"gather_rows", "take 1M rows of [50000,1024]", shapes([]int{50000, 1024}, []int{1 << 20}),
+		func(x []*mx.Array) *mx.Array { return mx.Take(x[0], x[1], mx.Axis(0)) }},
+	{"sort", "sort 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Sort(x[0]) }},
+	{"argsort", "argsort 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Argsort(x[0]) }},
+	{"sort_rows", "sort [4096,4096] axis -1", shapes([]int{4096, 4096}), func(x []*mx.Array) *mx.Array { return mx.Sort(x[0]) }},
+	{"cumsum", "cumsum 16M float32", shapes([]int{m16}), func(x []*mx.Array) *mx.Array { return mx.Cumsum(x[0]) }},
+}
+
+// rowIndices makes the second input int32 row indices in [0, 50000).
+func rowIndices(in []*mx.Array) []*mx.Array {
+	idx := mx.Remainder(mx.Floor(mx.Multiply(mx.Abs(in[1]), 1e6)), 50000)
+	return []*mx.Array{in[0], mx.AsType(idx, mx.Int32)}
 }
 
 func shapes(s ...[]int) [][]int { return s }
@@ -86,15 +104,19 @@ func main() {
 	for i, c := range sel {
 		ours[i] = timeOp(c, *runs, *warmup)
 	}
-	var theirs map[string]float64
+	var theirs, torch map[string]float64
 	var note string
 	if *numpy {
-		theirs, note = runNumPy(sel, *runs, *warmup)
+		theirs, torch, note = runNumPy(sel, *runs, *warmup)
 	} else {
 		note = "NumPy not run (-numpy=false)"
 	}
 
-	fmt.Printf("%-28s %12s %12s %8s\n", "op", "mlxgo", "numpy", "ratio")
+	fmt.Printf("%-28s %12s %12s %8s", "op", "mlxgo", "numpy", "ratio")
+	if len(torch) > 0 {
+		fmt.Printf(" %12s %8s", "torch", "ratio")
+	}
+	fmt.Println()
 	for i, c := range sel {
 		np, npCol, ratio := 0.0, "-", "-"
 		if t, ok := theirs[c.name]; ok {
@@ -102,7 +124,16 @@ func main() {
 			npCol = fmtDur(time.Duration(t * float64(time.Second)))
 			ratio = fmt.Sprintf("%.2f", ours[i].Seconds()/np)
 		}
-		fmt.Printf("%-28s %12s %12s %8s\n", c.title, fmtDur(ours[i]), npCol, ratio)
+		fmt.Printf("%-28s %12s %12s %8s", c.title, fmtDur(ours[i]), npCol, ratio)
+		if len(torch) > 0 {
+			tCol, tRatio := "-", "-"
+			if t, ok := torch[c.name]; ok {
+				tCol = fmtDur(time.Duration(t * float64(time.Second)))
+				tRatio = fmt.Sprintf("%.2f", ours[i].Seconds()/t)
+			}
+			fmt.Printf(" %12s %8s", tCol, tRatio)
+		}
+		fmt.Println()
 	}
 	if note != "" {
 		fmt.Printf("\n%s\n", note)
@@ -132,6 +163,9 @@ func timeOp(c benchCase, runs, warmup int) time.Duration {
 			data[j] = float32(rng.NormFloat64())
 		}
 		in[i] = mx.NewArray(data, sh...)
+	}
+	if prep := preps[c.name]; prep != nil {
+		in = prep(in)
 	}
 	if err := mx.Eval(in...); err != nil {
 		fatal(c.name, err)
@@ -171,19 +205,24 @@ type numpyCase struct {
 	Shapes [][]int `json:"shapes"`
 }
 
-// numpyReply is what numpy_bench.py prints: median seconds per op name.
+// numpyReply is what numpy_bench.py prints: median seconds per op name,
+// and PyTorch's (CPU) for the ops it has a PyTorch form of, when the same
+// Python imports torch.
 type numpyReply struct {
-	Version string             `json:"numpy"`
-	Times   map[string]float64 `json:"times"`
-	Missing []string           `json:"missing"`
+	Version      string             `json:"numpy"`
+	Times        map[string]float64 `json:"times"`
+	Missing      []string           `json:"missing"`
+	TorchVersion string             `json:"torch"`
+	TorchTimes   map[string]float64 `json:"torch_times"`
 }
 
-// runNumPy times cs in NumPy and returns the medians in seconds by op name,
-// and a note for the reader (the NumPy version, or why there are no times).
-func runNumPy(cs []benchCase, runs, warmup int) (map[string]float64, string) {
+// runNumPy times cs in NumPy (and PyTorch, where the script can) and
+// returns the medians in seconds by op name, and a note for the reader (the
+// versions, or why there are no times).
+func runNumPy(cs []benchCase, runs, warmup int) (numpy, torch map[string]float64, note string) {
 	py := findPython()
 	if py == "" {
-		return nil, "NumPy columns skipped: no python3 with numpy found (set MLXGO_PYTHON)."
+		return nil, nil, "NumPy columns skipped: no python3 with numpy found (set MLXGO_PYTHON)."
 	}
 	req := numpyRequest{Runs: runs, Warmup: warmup}
 	for _, c := range cs {
@@ -195,17 +234,20 @@ func runNumPy(cs []benchCase, runs, warmup int) (map[string]float64, string) {
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Sprintf("NumPy columns skipped: %s %s failed: %v", py, scriptPath(), err)
+		return nil, nil, fmt.Sprintf("NumPy columns skipped: %s %s failed: %v", py, scriptPath(), err)
 	}
 	var rep numpyReply
 	if err := json.Unmarshal(out, &rep); err != nil {
-		return nil, fmt.Sprintf("NumPy columns skipped: cannot read the script's output: %v", err)
+		return nil, nil, fmt.Sprintf("NumPy columns skipped: cannot read the script's output: %v", err)
 	}
-	note := fmt.Sprintf("numpy %s (%s)", rep.Version, py)
+	note = fmt.Sprintf("numpy %s (%s)", rep.Version, py)
+	if rep.TorchVersion != "" {
+		note += fmt.Sprintf("; torch %s (CPU, %d threads)", rep.TorchVersion, runtime.NumCPU())
+	}
 	if len(rep.Missing) > 0 {
 		note += "; not in numpy_bench.py: " + strings.Join(rep.Missing, ", ")
 	}
-	return rep.Times, note
+	return rep.Times, rep.TorchTimes, note
 }
 
 // findPython returns the first Python that imports numpy, or "".

@@ -69,7 +69,7 @@ func TestCustomVJPUsedByGrad(t *testing.T) {
 		t.Fatalf("value = %v, want %v", got, sum)
 	}
 	// The value of a call, outside any transform, is f's.
-	if got := ToSlice[float64](cf.Call([]*Array{x})[0]); !closeSlices(got, mapF(xs5, math.Sin), 0) {
+	if got := ToSlice[float64](cf.Call([]*Array{x})[0]); !closeSlices(got, mapF(xs5, math.Sin), 1e-15) {
 		t.Fatalf("call = %v", got)
 	}
 }
@@ -229,7 +229,7 @@ func TestCustomMultipleOutputs(t *testing.T) {
 		t.Fatalf("grad through both outputs = %v", got)
 	}
 	outs := cf.Call([]*Array{x})
-	if !closeSlices(ToSlice[float64](outs[0]), []float64{math.Sin(1), math.Sin(2)}, 0) ||
+	if !closeSlices(ToSlice[float64](outs[0]), []float64{math.Sin(1), math.Sin(2)}, 1e-15) ||
 		!slices.Equal(ToSlice[float64](outs[1]), []float64{1, 4}) {
 		t.Fatal("outputs")
 	}

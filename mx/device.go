@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+	"github.com/mlxgo/mlxgo/internal/cuda"
 )
 
 // DeviceType is the kind of a device: CPU or GPU.
@@ -47,7 +50,10 @@ func deviceError(d Device) error {
 	case d.Type == CPUType:
 		return fmt.Errorf("there is one CPU device (index 0), not %d", d.Index)
 	case d.Type == GPUType:
-		return fmt.Errorf("%v is not available: this build of mlxgo has no GPU backend yet", d)
+		if _, err := cuda.DeviceAt(d.Index); err != nil {
+			return fmt.Errorf("%v is not available: %w", d, err)
+		}
+		return nil
 	}
 	return fmt.Errorf("unknown device type %d", d.Type)
 }
@@ -176,4 +182,63 @@ func WithDevice(d Device, f func()) {
 		panic(newError("with_device", "nil function"))
 	}
 	WithStream(DefaultStreamFor(d), f)
+}
+
+// newGPUStream makes the CUDA stream behind a new stream on GPU d.
+func newGPUStream(d Device) (*cuda.Stream, error) {
+	dev, err := cuda.DeviceAt(d.Index)
+	if err != nil {
+		return nil, err
+	}
+	setupGPUMemory(dev)
+	return dev.NewStream()
+}
+
+// DeviceInfo describes a device.
+type DeviceInfo struct {
+	Device            Device
+	Name              string // such as "NVIDIA H100 80GB HBM3"
+	Memory            int64  // bytes
+	ComputeCapability string // such as "9.0"; empty for the CPU
+	Multiprocessors   int    // the GPU's streaming multiprocessors
+	DriverVersion     string // the CUDA driver's, such as "13.0"
+	NVRTCVersion      string // the runtime compiler's, such as "13.0"
+	CublasLtVersion   string // cuBLASLt's once a matmul has loaded it
+	Libraries         []string
+}
+
+// GetDeviceInfo describes device d, or says why it cannot be used.
+func GetDeviceInfo(d Device) (DeviceInfo, error) {
+	if err := deviceError(d); err != nil {
+		return DeviceInfo{}, err
+	}
+	if d.Type == CPUType {
+		return DeviceInfo{Device: d, Name: cpuName(), Memory: core.Host.Limit()}, nil
+	}
+	dev, _ := cuda.DeviceAt(d.Index)
+	in := dev.Info()
+	di := DeviceInfo{
+		Device:            d,
+		Name:              in.Name,
+		Memory:            in.TotalMemory,
+		ComputeCapability: fmt.Sprintf("%d.%d", in.ComputeMajor, in.ComputeMinor),
+		Multiprocessors:   in.Multiprocessors,
+		DriverVersion:     fmt.Sprintf("%d.%d", in.DriverVersion/1000, in.DriverVersion%1000/10),
+		NVRTCVersion:      fmt.Sprintf("%d.%d", in.NVRTCVersion[0], in.NVRTCVersion[1]),
+		Libraries:         []string{in.DriverPath, in.NVRTCPath},
+	}
+	if in.CublasLtVersion > 0 {
+		v := in.CublasLtVersion
+		di.CublasLtVersion = fmt.Sprintf("%d.%d.%d", v/10000, v/100%100, v%100)
+	}
+	return di, nil
+}
+
+// DeviceCount returns the number of devices of type t: 1 for the CPU, the
+// number of usable GPUs for GPUType.
+func DeviceCount(t DeviceType) int {
+	if t == CPUType {
+		return 1
+	}
+	return cuda.Count()
 }

@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+
+	"github.com/mlxgo/mlxgo/internal/cuda"
 )
 
 // schedMu makes the scheduling of one Eval atomic: the nodes it claims are
@@ -37,6 +39,8 @@ func Eval(arrays ...*Array) error {
 			continue
 		}
 		if err := a.wait(); err != nil {
+			errs = append(errs, err)
+		} else if err := a.waitDevice(); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -313,4 +317,18 @@ func (n *node) call(s Stream) (err error) {
 		}
 	}
 	return err
+}
+
+// waitDevice waits until the GPU work that computes a, evaluated, has
+// finished, so that Eval returns once results exist, as on the CPU.
+func (a *Array) waitDevice() error {
+	if a.buf == nil || a.buf.HostValid() {
+		return nil
+	}
+	if dc := a.buf.Device(); dc != nil {
+		if err := cuda.Wait(dc); err != nil {
+			return &Error{Op: "eval", Msg: err.Error(), Err: err}
+		}
+	}
+	return nil
 }

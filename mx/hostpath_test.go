@@ -90,8 +90,8 @@ func TestDefaultStreamFollowsChanges(t *testing.T) {
 	if got := DefaultStream(); got != before {
 		t.Errorf("after WithStream: %v, want %v", got, before)
 	}
-	if got := DefaultStreamFor(CPU); got != before {
-		t.Errorf("DefaultStreamFor(CPU) = %v, want %v", got, before)
+	if got := DefaultStreamFor(before.Device); got != before {
+		t.Errorf("DefaultStreamFor(%v) = %v, want %v", before.Device, got, before)
 	}
 }
 

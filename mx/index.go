@@ -11,15 +11,16 @@ package mx
 //	a[:, None]            mx.Index(a, mx.Colon, mx.NewAxis)
 //	a[..., -1]            mx.Index(a, mx.Ellipsis, -1)
 //
-// The result is a view of a: no data is copied.
+// The result is a view of a: no data is copied. Indexing with arrays of
+// integers or booleans (NumPy's advanced indexing, which copies) and
+// updates through an index (At) are in index_adv.go, on the gather and
+// scatter primitives of ops_index.go.
 //
 // On names: MLX's mx.slice(a, start_indices, axes, slice_size), a slice
 // whose start is held in an array, and mx.slice_update are to be Slice and
 // SliceUpdate in Go, so the slice of one axis here is not called a Slice:
 // it is a Span, made with S, From, To or Colon and given a step with its
-// Step method. Indexing with arrays of integers or booleans (NumPy's
-// advanced indexing) is not implemented yet: Index rejects an *Array entry
-// at the place in its type switch where that will go.
+// Step method.
 
 import (
 	"fmt"
@@ -144,23 +145,40 @@ func (m IndexMarker) String() string {
 	return fmt.Sprintf("IndexMarker(%d)", uint8(m))
 }
 
-// Index returns the part of a that NumPy's basic indexing a[indices...]
-// selects, as a view of a. Each entry of indices is one of:
+// Index returns the part of a that NumPy's indexing a[indices...] selects.
+// Each entry of indices is one of:
 //
 //   - an integer (any Go integer type): one position of the next axis,
 //     which it removes; negative integers count from the end;
 //   - a Span (S, From, To, Colon, with an optional Step): a range of
 //     positions of the next axis, which it keeps;
 //   - NewAxis: a new axis of size one at that place;
-//   - Ellipsis: whole axes, as many as the other entries leave unindexed.
+//   - Ellipsis: whole axes, as many as the other entries leave unindexed;
+//   - an *Array of an integer type: positions along the next axis, as
+//     NumPy's integer array indexing (negative values count from the end);
+//   - an *Array of bool: a mask over as many axes as it has, whose shape
+//     must equal theirs; it stands for the index arrays of its true
+//     elements (see Nonzero), so it is read at once and may not be traced
+//     by a transform.
+//
+// Without arrays the result is a view of a (basic indexing). With arrays
+// it is a copy (advanced indexing, NumPy's rules): the arrays, and the
+// integers among the entries, broadcast together, and their shape takes
+// the place of the first of them in the result when they are adjacent
+// entries, or comes first when other entries separate them. For example
+// Index(a, idx) of a (5, 4) array with idx of shape (2, 3) has shape
+// (2, 3, 4); Index(a, mx.Colon, idx) has shape (5, 2, 3); Index(b, i, mx.Colon, j)
+// of a 3-d b has the broadcast shape of i and j first. An array value out
+// of range makes Eval return an *Error naming index.
 //
 // Axes left over at the end are kept whole. For example
 // mx.Index(a, 1, mx.S(1, 3), mx.NewAxis, mx.Ellipsis) is a[1, 1:3, None, ...]
 // and mx.Index(a, mx.Colon, mx.Colon.Step(-1)) is a[:, ::-1]. Options (a Stream or Device)
 // may follow the indices. Index panics with *Error for an integer out of
 // range, a zero step, more indices than a has axes, two Ellipsis entries,
-// and entries of other types; an *Array entry (indexing with arrays) is
-// not supported yet.
+// arrays of other types or of shapes that do not broadcast, a boolean array
+// whose shape does not match its axes or that a transform traces, and
+// entries of other types.
 func Index(a *Array, indices ...any) *Array {
 	checkArray("index", a)
 	var opts []Option
@@ -173,6 +191,9 @@ func Index(a *Array, indices ...any) *Array {
 		items = append(items, ix)
 	}
 	o := parseOptions("index", optStream, opts)
+	if hasArrayEntry(items) {
+		return advancedIndex(a, items, o.stream)
+	}
 
 	nd := a.Ndim()
 	consumed, ellipses := 0, 0
@@ -191,11 +212,6 @@ func Index(a *Array, indices ...any) *Array {
 			}
 		case Span:
 			consumed++
-		case *Array:
-			checkArray("index", x)
-			// Advanced indexing (integer and boolean arrays) goes here.
-			panic(newError("index", "indexing with arrays (here one of shape %s) is not implemented yet",
-				shapeString(x.Shape())))
 		case bool:
 			panic(newError("index", "boolean index entries are not supported"))
 		case nil:

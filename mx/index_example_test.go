@@ -26,3 +26,23 @@ func ExampleReshape() {
 	fmt.Println(b.Shape(), mx.ToSlice[float32](c))
 	// Output: [3 2] [1 4 2 5 3 6]
 }
+
+func ExampleAt() {
+	a := mx.Zeros([]int{4}, mx.Int32)
+	idx := mx.NewArray([]int32{0, 2, 0})
+	fmt.Println(mx.At(a, idx).Add(1)) // repeated indices accumulate
+	fmt.Println(mx.At(a, mx.S(1, 3)).Set(7))
+	// Output:
+	// array([2, 0, 1, 0], dtype=int32)
+	// array([0, 7, 7, 0], dtype=int32)
+}
+
+func ExampleTake() {
+	a := mx.Reshape(mx.Arange(6), []int{2, 3})
+	fmt.Println(mx.Take(a, mx.NewArray([]int32{2, -3}), mx.Axis(1)))
+	fmt.Println(mx.Index(a, mx.NewArray([]bool{false, true})))
+	// Output:
+	// array([[2, 0],
+	//        [5, 3]], dtype=int32)
+	// array([[3, 4, 5]], dtype=int32)
+}

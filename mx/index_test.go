@@ -176,7 +176,7 @@ func TestIndexErrors(t *testing.T) {
 		func() { Index(x, 0, 0, 0) },
 		func() { Index(x, Ellipsis, 0, Ellipsis) },
 		func() { Index(x, Colon.Step(0)) },
-		func() { Index(x, NewArray([]int32{0, 1})) },
+		func() { Index(x, NewArray([]float32{0, 1})) },
 		func() { Index(x, true) },
 		func() { Index(x, nil) },
 		func() { Index(x, 1.0) },

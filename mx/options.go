@@ -32,6 +32,9 @@ const (
 	optPad
 	optAlpha
 	optBeta
+	optReverse   // scans (ops_scan.go)
+	optExclusive // scans (ops_scan.go)
+	optSide      // Searchsorted (ops_sort.go)
 )
 
 var optionNames = map[optionKind]string{
@@ -40,6 +43,7 @@ var optionNames = map[optionKind]string{
 	optStartAxis: "start axis", optEndAxis: "end axis", optDecimals: "decimals",
 	optNanValue: "nan value", optPosInfValue: "posinf value", optNegInfValue: "neginf value",
 	optPad: "pad mode", optAlpha: "alpha", optBeta: "beta",
+	optReverse: "reverse", optExclusive: "exclusive", optSide: "side",
 }
 
 // options is the parsed form of an op's Options.

@@ -25,10 +25,14 @@ type Primitive interface {
 	Eval(s Stream, inputs, outputs []*Array) error
 }
 
-// backendFor returns the kernel set of a device.
-func backendFor(d Device) any {
-	if d.Type == CPUType {
+// backendFor returns the kernel set of a stream: the CPU's, or the CUDA
+// stream behind a GPU stream.
+func backendFor(s Stream) any {
+	if s.Device.Type == CPUType {
 		return cpu.Backend
+	}
+	if st, err := s.lookup(); err == nil && st.gpu != nil {
+		return st.gpu
 	}
 	return nil
 }
@@ -36,7 +40,7 @@ func backendFor(d Device) any {
 // kernelsFor returns the backend of s as kernel family K, or an error that
 // names the op and the backend when that backend lacks the family.
 func kernelsFor[K any](op string, s Stream) (K, error) {
-	b := backendFor(s.Device)
+	b := backendFor(s)
 	k, ok := b.(K)
 	if !ok {
 		name := "cpu"
@@ -54,7 +58,13 @@ func (a *Array) alloc(s Stream) error {
 	if !ok {
 		return fmt.Errorf("an array of shape %s and type %v is too large", shapeString(a.shape), a.dtype)
 	}
-	buf, err := core.Host.Alloc(n)
+	var buf *core.Buffer
+	var err error
+	if s.Device.Type == GPUType {
+		buf, err = s.gpuStream().Alloc(n, core.Host)
+	} else {
+		buf, err = core.Host.Alloc(n)
+	}
 	if err != nil {
 		return err
 	}

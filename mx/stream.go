@@ -2,7 +2,10 @@ package mx
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
+
+	"github.com/mlxgo/mlxgo/internal/cuda"
 )
 
 // Stream is an ordered queue of work on one device. Ops on one stream run in
@@ -26,6 +29,7 @@ type streamState struct {
 	head  int
 	idle  *sync.Cond // signalled when the queue drains
 	busy  bool
+	gpu   *cuda.Stream // the CUDA stream of a GPU stream
 }
 
 var (
@@ -44,6 +48,13 @@ func NewStream(d Device) Stream {
 
 func newStream(d Device) Stream {
 	st := &streamState{dev: d}
+	if d.Type == GPUType {
+		gs, err := newGPUStream(d)
+		if err != nil {
+			panic(&Error{Op: "new_stream", Msg: err.Error(), Err: err})
+		}
+		st.gpu = gs
+	}
 	st.cond = sync.NewCond(&st.mu)
 	st.idle = sync.NewCond(&st.mu)
 	streamsMu.Lock()
@@ -84,8 +95,16 @@ func (st *streamState) enqueue(ns []*node) {
 	st.cond.Signal()
 }
 
-// work is the stream's worker: it runs queued nodes in order, forever.
+// work is the stream's worker: it runs queued nodes in order, forever. A
+// GPU stream's worker keeps one OS thread, on which the device's context
+// is current.
 func (st *streamState) work(s Stream) {
+	if st.gpu != nil {
+		runtime.LockOSThread()
+		if err := st.gpu.Device().BindThread(); err != nil {
+			panic(err) // the context was usable a moment ago, in newStream
+		}
+	}
 	for {
 		st.mu.Lock()
 		for st.head == len(st.queue) {
@@ -123,10 +142,18 @@ func Synchronize(ss ...Stream) {
 	}
 }
 
+// gpuStream returns the CUDA stream of a GPU stream.
+func (s Stream) gpuStream() *cuda.Stream { return s.state().gpu }
+
 func (st *streamState) drain() {
 	st.mu.Lock()
 	for st.busy || st.head < len(st.queue) {
 		st.idle.Wait()
 	}
 	st.mu.Unlock()
+	if st.gpu != nil {
+		// The device runs what the worker queued: wait for that too. A
+		// failure here shows again on the next use of the device.
+		st.gpu.Synchronize()
+	}
 }

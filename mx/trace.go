@@ -46,6 +46,11 @@ func (a *Array) traceError(op string) *Error {
 	if a.trace == nil || !a.trace.active.Load() {
 		return nil
 	}
+	if a.trace.name == "compile" {
+		return newError(op, "cannot read a value inside mx.Compile: the function is being traced "+
+			"on placeholder inputs that have no values; a compiled function must compute its result "+
+			"with mx ops, without reading or printing values (call mx.DisableCompile to debug it uncompiled)")
+	}
 	return newError(op, "cannot read the value of an array while %s traces it: "+
 		"a transformed function must compute its result with mx ops, without reading "+
 		"or branching on the values of its traced inputs", a.trace.name)

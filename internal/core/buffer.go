@@ -10,34 +10,151 @@ import (
 	"unsafe"
 )
 
-// Buffer is a reference-counted block of element memory. It holds a host
-// copy today; a device copy and validity flags join it with a GPU backend.
-// A buffer returns to its allocator's cache when its last reference goes.
+// Buffer is a reference-counted block of element memory shared by the CPU
+// and a GPU: it holds a host copy, a device copy, or both. Buffers are
+// written once, by the op that makes them, and only read after that, so a
+// copy once made stays valid: the host copy of a buffer made on the GPU is
+// made on its first host read (Bytes), and a GPU backend makes the device
+// copy of a host buffer on its first use there (AttachDevice). A buffer
+// returns its memory to the caches when its last reference goes.
 type Buffer struct {
-	host  []byte // len is the requested size; cap the bucket size
-	refs  atomic.Int32
-	alloc *Allocator
+	host   []byte // len is the size; cap the bucket size; valid once hostOK
+	size   int
+	hostOK atomic.Bool
+	refs   atomic.Int32
+	alloc  *Allocator // the host side's allocator
+
+	mu  sync.Mutex // guards the making of either copy
+	dev atomic.Pointer[deviceSide]
 }
 
-// Bytes returns the host memory of b, len(Bytes()) being its requested size.
-func (b *Buffer) Bytes() []byte { return b.host }
+// deviceSide boxes a DeviceCopy for atomic access.
+type deviceSide struct{ DeviceCopy }
 
-// Ptr returns the address of the first byte (nil for an empty buffer).
+// DeviceCopy is the device side of a buffer, kept by a GPU backend.
+type DeviceCopy interface {
+	// CopyToHost fills dst, of the buffer's size, from the device copy,
+	// once every write to the device copy has finished.
+	CopyToHost(dst []byte) error
+	// Free gives the device memory back to its backend; it is called once,
+	// when the buffer's last reference goes.
+	Free()
+}
+
+// Size returns the buffer's size in bytes.
+func (b *Buffer) Size() int { return b.size }
+
+// Bytes returns the host memory of b, of b's size, making the host copy from
+// the device copy first if there is none yet. It panics with the error of a
+// failed copy (out of host memory, a device failure); kernels may let that
+// panic go, since their callers turn panics into errors. Host returns the
+// error instead.
+func (b *Buffer) Bytes() []byte {
+	if b.hostOK.Load() {
+		return b.host
+	}
+	h, err := b.syncHost()
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// Host is Bytes returning an error instead of panicking.
+func (b *Buffer) Host() ([]byte, error) {
+	if b.hostOK.Load() {
+		return b.host, nil
+	}
+	return b.syncHost()
+}
+
+// HostValid reports whether b has a host copy.
+func (b *Buffer) HostValid() bool { return b.hostOK.Load() }
+
+func (b *Buffer) syncHost() ([]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.hostOK.Load() {
+		return b.host, nil
+	}
+	d := b.dev.Load()
+	if d == nil {
+		return nil, fmt.Errorf("core: buffer has neither a host nor a device copy")
+	}
+	blk, err := b.alloc.allocBlock(b.size)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.CopyToHost(blk); err != nil {
+		b.alloc.freeBlock(blk)
+		return nil, err
+	}
+	b.host = blk
+	b.hostOK.Store(true)
+	return blk, nil
+}
+
+// Device returns the device copy of b, or nil when there is none.
+func (b *Buffer) Device() DeviceCopy {
+	if d := b.dev.Load(); d != nil {
+		return d.DeviceCopy
+	}
+	return nil
+}
+
+// AttachDevice returns the device copy of b, calling make with the host
+// copy to make one when there is none. Concurrent callers make one copy:
+// the others get it.
+func (b *Buffer) AttachDevice(make func(host []byte) (DeviceCopy, error)) (DeviceCopy, error) {
+	if d := b.dev.Load(); d != nil {
+		return d.DeviceCopy, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if d := b.dev.Load(); d != nil {
+		return d.DeviceCopy, nil
+	}
+	if !b.hostOK.Load() {
+		return nil, fmt.Errorf("core: buffer has no copy to make a device copy from")
+	}
+	d, err := make(b.host)
+	if err != nil {
+		return nil, err
+	}
+	b.dev.Store(&deviceSide{d})
+	return d, nil
+}
+
+// NewDeviceBuffer returns a buffer of size bytes with one reference whose
+// only copy is d; its host copy, made on the first host read, comes from a.
+func NewDeviceBuffer(a *Allocator, size int, d DeviceCopy) *Buffer {
+	b := &Buffer{size: size, alloc: a}
+	b.dev.Store(&deviceSide{d})
+	b.refs.Store(1)
+	return b
+}
+
+// Ptr returns the address of the first byte of the host copy (nil for an
+// empty buffer), making the host copy as Bytes does.
 func (b *Buffer) Ptr() unsafe.Pointer {
-	if cap(b.host) == 0 {
+	h := b.Bytes()
+	if cap(h) == 0 {
 		return nil
 	}
-	return unsafe.Pointer(unsafe.SliceData(b.host))
+	return unsafe.Pointer(unsafe.SliceData(h))
 }
 
 // Retain adds a reference to b.
 func (b *Buffer) Retain() { b.refs.Add(1) }
 
-// Release drops a reference to b; the last one returns it to the cache.
+// Release drops a reference to b; the last one returns its memory.
 func (b *Buffer) Release() {
 	switch n := b.refs.Add(-1); {
 	case n == 0:
-		if b.alloc != nil {
+		if d := b.dev.Swap(nil); d != nil {
+			d.Free()
+		}
+		if b.alloc != nil && b.host != nil {
 			b.alloc.free(b)
 		}
 	case n < 0:
@@ -63,7 +180,14 @@ type Allocator struct {
 	// enough new memory has been taken since the last one.
 	sinceGC    int64
 	collecting atomic.Bool
+
+	others    func() int64 // see SetElsewhere
+	activeNow atomic.Int64 // active, readable without the lock
 }
+
+// Active returns the bytes active now, without waiting for the allocator's
+// lock.
+func (a *Allocator) Active() int64 { return a.activeNow.Load() }
 
 // gcBytes is the new memory taken between collections started by the
 // allocator. Collections are cheap here, since array data holds no
@@ -119,6 +243,15 @@ var machineMemory = func() int64 {
 // lets the garbage collector return unreachable arrays, and tries again a
 // few times before it fails; a request larger than the limit fails at once.
 func (a *Allocator) Alloc(n int) (*Buffer, error) {
+	blk, err := a.allocBlock(n)
+	if err != nil {
+		return nil, err
+	}
+	return a.wrap(blk), nil
+}
+
+// allocBlock is Alloc's block of memory, of length n.
+func (a *Allocator) allocBlock(n int) ([]byte, error) {
 	if n < 0 {
 		return nil, fmt.Errorf("core: negative allocation of %d bytes", n)
 	}
@@ -131,18 +264,18 @@ func (a *Allocator) Alloc(n int) (*Buffer, error) {
 			return nil, &OutOfMemoryError{int64(n), active, limit}
 		}
 		size := bucket(n)
-		if a.active+int64(size) <= limit {
+		if a.active+a.elsewhere()+int64(size) <= limit {
 			if blocks := a.cache[size]; len(blocks) > 0 {
 				blk := blocks[len(blocks)-1]
 				a.cache[size] = blocks[:len(blocks)-1]
 				a.cached -= int64(size)
 				a.grow(size)
 				a.mu.Unlock()
-				return a.wrap(blk[:n]), nil
+				return blk[:n], nil
 			}
 			a.grow(size)
 			a.mu.Unlock()
-			return a.wrap(make([]byte, n, size)), nil
+			return make([]byte, n, size), nil
 		}
 		active := a.active
 		a.mu.Unlock()
@@ -168,6 +301,24 @@ func (a *Allocator) collect() {
 	}
 }
 
+// SetElsewhere gives a the count of bytes active in other allocators (the
+// GPUs') that its memory limit covers too: with a limit set, the sum of
+// all of them stays within it.
+func (a *Allocator) SetElsewhere(f func() int64) {
+	a.mu.Lock()
+	a.others = f
+	a.mu.Unlock()
+}
+
+// elsewhere is the memory active in the other allocators when a limit is
+// set; a.mu must be held.
+func (a *Allocator) elsewhere() int64 {
+	if a.limit <= 0 || a.others == nil {
+		return 0
+	}
+	return a.others()
+}
+
 // Limit returns the most bytes that may be active at once: the memory
 // limit, or the machine's memory without one. Kernels check the scratch
 // they make for themselves against it.
@@ -187,7 +338,8 @@ func (a *Allocator) limitLocked() int64 {
 }
 
 func (a *Allocator) wrap(host []byte) *Buffer {
-	b := &Buffer{host: host, alloc: a}
+	b := &Buffer{host: host, size: len(host), alloc: a}
+	b.hostOK.Store(true)
 	b.refs.Store(1)
 	return b
 }
@@ -196,6 +348,7 @@ func (a *Allocator) wrap(host []byte) *Buffer {
 // enough has been taken since the last one (see sinceGC).
 func (a *Allocator) grow(size int) {
 	a.active += int64(size)
+	a.activeNow.Store(a.active)
 	if a.active > a.peak {
 		a.peak = a.active
 	}
@@ -207,12 +360,19 @@ func (a *Allocator) grow(size int) {
 }
 
 func (a *Allocator) free(b *Buffer) {
-	blk := b.host[:cap(b.host)]
-	size := cap(blk)
+	blk := b.host
 	b.host = nil
+	a.freeBlock(blk)
+}
+
+// freeBlock returns a block of allocBlock to the cache.
+func (a *Allocator) freeBlock(blk []byte) {
+	blk = blk[:cap(blk)]
+	size := cap(blk)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.active -= int64(size)
+	a.activeNow.Store(a.active)
 	if a.cacheLimit >= 0 && a.cached+int64(size) > a.cacheLimit {
 		a.trim(a.cacheLimit - int64(size))
 		if a.cached+int64(size) > a.cacheLimit {

@@ -1,0 +1,397 @@
+package cuda
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"unsafe"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+)
+
+// Sorting (kernels/sort.cuh): lines of up to sortBlockMax elements are
+// sorted one block per line (several short lines per block) in shared
+// memory by a bitonic network over (key, position) pairs; longer lines by
+// a device-wide radix sort of such pairs, 8 bits per pass. Both are stable
+// and write the sorted positions or the elements at them (not decoded
+// keys, so that NaN payloads survive). A partition is a sort.
+
+// sortBlockMax is the longest line sorted in shared memory: 4096 pairs of
+// a 64-bit key and a position fill the 48 KiB a block may use.
+const sortBlockMax = 4096
+
+// sortBlockPairs is the number of padded elements a block takes when its
+// lines are shorter than that.
+const sortBlockPairs = 2048
+
+// radixTile is the number of elements of one tile of the radix sort
+// (RADIX_TILE in sort.cuh).
+const radixTile = 4096
+
+// lineGeom describes the lines along one axis of an input and a row-major
+// output of its shape: their length, their number, the offsets of their
+// first elements (over the other dimensions, row-major: in's, then out's)
+// and the strides along the axis.
+type lineGeom struct {
+	n, lines int
+	rows     *layout2
+	is, os   int
+}
+
+func newLineGeom(op string, axis int, in, out core.View) (lineGeom, error) {
+	var shape, si, so []int
+	for d, m := range in.Shape {
+		if d != axis {
+			shape, si, so = append(shape, m), append(si, in.Strides[d]), append(so, out.Strides[d])
+		}
+	}
+	g := lineGeom{n: in.Shape[axis], is: in.Strides[axis], os: out.Strides[axis]}
+	g.lines = 1
+	for _, m := range shape {
+		g.lines *= m
+	}
+	var err error
+	g.rows, err = makeLayout2(op, shape, si, so)
+	return g, err
+}
+
+// sortKeySize is the size of the keys of dt as the kernels hold them.
+func sortKeySize(dt core.Dtype) int {
+	if dt.Size() > 4 {
+		return 8
+	}
+	return 4
+}
+
+func sortModule(dt core.Dtype) string { return "sort_" + dtypeTag[dt] }
+
+// sortSource is the module of the sort family's kernels of one type.
+func sortSource(dt core.Dtype) func() string {
+	var e entryList
+	t := ctype[dt]
+	k := "u32"
+	if sortKeySize(dt) == 8 {
+		k = "u64"
+	}
+	e.add(`extern "C" __global__ void sort_block_k(const %s* in, void* out, i64 n, i64 lines, Layout<2> rows, i64 is, i64 os, i32 p, i32 lpb, i32 indices, i32 zero) { sort_block<%s>(in, out, n, lines, rows, is, os, p, lpb, indices, zero); }`, t, t)
+	e.add(`extern "C" __global__ void sort_encode_k(const %s* in, %s* keys, u32* idx, i64 total, i64 n, i64 line0, Layout<2> rows, i64 is, i32 zero) { sort_encode<%s>(in, keys, idx, total, n, line0, rows, is, zero); }`, t, k, t)
+	e.add(`extern "C" __global__ void sort_decode_k(const %s* in, void* out, const u32* idx, i64 total, i64 n, i64 line0, Layout<2> rows, i64 is, i64 os, i32 indices) { sort_decode<%s>(in, out, idx, total, n, line0, rows, is, os, indices); }`, t, t)
+	e.add(`extern "C" __global__ void searchsorted_k(const %s* a, i64 na, i64 as, const %s* v, u32* out, i64 m, Layout<1> l, i32 right) { searchsorted<%s>(a, na, as, v, out, m, l, right); }`, t, t, t)
+	e.add(`extern "C" __global__ void take_along_k(const %s* in, const u32* idx, %s* out, i64 m, Layout<3> l, i64 sa, i64 limit, i32 axis, IndexRecord* rec, u32 code) { take_along<%s>(in, idx, out, m, l, sa, limit, axis, rec, code); }`, t, t, t)
+	e.add(`extern "C" __global__ void scatter_add_along_k(const %s* upd, const u32* idx, %s* out, i64 m, Layout<3> l, i64 so, i64 limit, i32 axis, IndexRecord* rec, u32 code) { scatter_add_along<%s>(upd, idx, out, m, l, so, limit, axis, rec, code); }`, t, t, t)
+	return source(e.String(), "views.cuh", "sort.cuh")
+}
+
+// radixSource is the module of the radix sort's passes, for 32- and 64-bit
+// keys.
+func radixSource() string {
+	var e entryList
+	for _, k := range []string{"u32", "u64"} {
+		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_hist_%s(const %s* keys, const u32* idx, i64 total, i64 n, u32 shift, i32 byline, u32* hist, u32 nb) { radix_hist<%s>(keys, idx, total, n, shift, byline, hist, nb); }`, k, k, k)
+		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scatter_%s(const %s* kin, const u32* iin, %s* kout, u32* iout, i64 total, i64 n, u32 shift, i32 byline, const u32* hist, const u32* totals, u32 nb) { radix_scatter<%s>(kin, iin, kout, iout, total, n, shift, byline, hist, totals, nb); }`, k, k, k, k)
+	}
+	e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scan_k(u32* hist, u32 nb, u32* totals) { radix_scan(hist, nb, totals); }`)
+	return source(e.String(), "views.cuh", "sort.cuh")()
+}
+
+// sortKernel returns kernel name of dt's sort module.
+func (s *Stream) sortKernel(dt core.Dtype, variant int, name string) (uintptr, error) {
+	return s.kernel(fnKey{"sort", 0, dt, 0, variant}, sortModule(dt), sortSource(dt), name)
+}
+
+// Sort implements core.SortKernels.
+func (s *Stream) Sort(op core.SortOp, axis, kth int, in, out core.View) error {
+	if out.Size() == 0 {
+		return nil
+	}
+	if axis < 0 || axis >= len(in.Shape) || len(out.Shape) != len(in.Shape) {
+		return fmt.Errorf("sort: axis %d of an input of %d dimensions and an output of %d", axis, len(in.Shape), len(out.Shape))
+	}
+	indices := op == core.SortIndices || op == core.PartitionIdx
+	n := in.Shape[axis]
+	if n > math.MaxUint32 {
+		return fmt.Errorf("sort: lines of %d elements do not fit uint32 positions on cuda", n)
+	}
+	g, err := newLineGeom("sort", axis, in, out)
+	if err != nil {
+		return err
+	}
+	pin, err := s.operand(in)
+	if err != nil {
+		return err
+	}
+	pout, err := s.operand(out)
+	if err != nil {
+		return err
+	}
+	// Values sorts keep -0 before +0 as the CPU's do; position sorts (and
+	// complex numbers, compared as numbers there) hold them equal.
+	zero := indices || in.Dtype == core.Complex64
+	// A partition is a sort: a sorted line has every element in its place.
+	if n <= sortBlockMax {
+		return s.sortBlocks(in.Dtype, pin, pout, g, indices, zero)
+	}
+	return s.sortRadix(in.Dtype, pin, pout, g, indices, zero)
+}
+
+// sortBlocks sorts lines of up to sortBlockMax elements in shared memory.
+func (s *Stream) sortBlocks(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) error {
+	p := 1
+	if g.n > 1 {
+		p = 1 << bits.Len(uint(g.n-1))
+	}
+	lpb := max(1, sortBlockPairs/p)
+	lpb = min(lpb, g.lines)
+	e := p * lpb
+	threads := min(1024, max(32, (e/2+31)/32*32))
+	shared := e * (sortKeySize(dt) + 4)
+	f, err := s.sortKernel(dt, 0, "sort_block_k")
+	if err != nil {
+		return err
+	}
+	var pr Params
+	pr.Ptr(pin).Ptr(pout).Int(g.n).Int(g.lines).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int(g.os).
+		Int32(int32(p)).Int32(int32(lpb)).Int32(b2i(indices)).Int32(b2i(zero))
+	return s.Launch(f, [3]int{(g.lines + lpb - 1) / lpb, 1, 1}, [3]int{threads, 1, 1}, shared, &pr)
+}
+
+// sortRadix sorts long lines with the radix sort, in groups of lines of
+// fewer than 2^32 elements together.
+func (s *Stream) sortRadix(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) error {
+	group := min(g.lines, math.MaxUint32/g.n)
+	total := group * g.n
+	ks := sortKeySize(dt)
+	nb := (total + radixTile - 1) / radixTile
+	kname := "u32"
+	if ks == 8 {
+		kname = "u64"
+	}
+	// Scratch: two key and two position buffers, the tiles' digit counts
+	// and the digits' totals. Released once the work that uses them is
+	// queued: later users of the memory run after it on this stream.
+	var bufs []*core.Buffer
+	defer func() {
+		for _, b := range bufs {
+			b.Release()
+		}
+	}()
+	scratch := func(size int) (uintptr, error) {
+		b, err := s.Alloc(size, core.Host)
+		if err != nil {
+			return 0, err
+		}
+		bufs = append(bufs, b)
+		return s.Ptr(b)
+	}
+	var keys, idx [2]uintptr
+	var err error
+	for i := range 2 {
+		if keys[i], err = scratch(total * ks); err != nil {
+			return err
+		}
+		if idx[i], err = scratch(total * 4); err != nil {
+			return err
+		}
+	}
+	hist, err := scratch(256 * nb * 4)
+	if err != nil {
+		return err
+	}
+	totals, err := scratch(256 * 4)
+	if err != nil {
+		return err
+	}
+	encode, err := s.sortKernel(dt, 1, "sort_encode_k")
+	if err != nil {
+		return err
+	}
+	decode, err := s.sortKernel(dt, 2, "sort_decode_k")
+	if err != nil {
+		return err
+	}
+	histK, err := s.kernel(fnKey{"radix_hist", 0, 0, 0, ks}, "sort_radix", radixSource, "radix_hist_"+kname)
+	if err != nil {
+		return err
+	}
+	scanK, err := s.kernel(fnKey{"radix_scan", 0, 0, 0, 0}, "sort_radix", radixSource, "radix_scan_k")
+	if err != nil {
+		return err
+	}
+	scatterK, err := s.kernel(fnKey{"radix_scatter", 0, 0, 0, ks}, "sort_radix", radixSource, "radix_scatter_"+kname)
+	if err != nil {
+		return err
+	}
+	keyPasses := dt.Size()
+	for line0 := 0; line0 < g.lines; line0 += group {
+		cnt := min(group, g.lines-line0)
+		tot := cnt * g.n
+		blocks := (tot + radixTile - 1) / radixTile
+		var pr Params
+		pr.Ptr(pin).Ptr(keys[0]).Ptr(idx[0]).Int(tot).Int(g.n).Int(line0).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int32(b2i(zero))
+		if err := s.Launch(encode, s.stridedGrid(tot), block256, 0, &pr); err != nil {
+			return err
+		}
+		linePasses := (bits.Len(uint(cnt-1)) + 7) / 8
+		cur := 0
+		for pass := 0; pass < keyPasses+linePasses; pass++ {
+			byline := pass >= keyPasses
+			shift := 8 * pass
+			kin, kout := keys[cur], keys[1-cur]
+			if byline {
+				shift = 8 * (pass - keyPasses)
+				kin, kout = 0, 0
+			} else if pass == keyPasses-1 {
+				kout = 0 // the keys are not read after the last key pass
+			}
+			pr.Reset()
+			pr.Ptr(kin).Ptr(idx[cur]).Int(tot).Int(g.n).Int32(int32(shift)).Int32(b2i(byline)).Ptr(hist).Int32(int32(blocks))
+			if err := s.Launch(histK, [3]int{blocks, 1, 1}, block256, 0, &pr); err != nil {
+				return err
+			}
+			pr.Reset()
+			pr.Ptr(hist).Int32(int32(blocks)).Ptr(totals)
+			if err := s.Launch(scanK, [3]int{256, 1, 1}, block256, 0, &pr); err != nil {
+				return err
+			}
+			pr.Reset()
+			pr.Ptr(kin).Ptr(idx[cur]).Ptr(kout).Ptr(idx[1-cur]).Int(tot).Int(g.n).Int32(int32(shift)).Int32(b2i(byline)).
+				Ptr(hist).Ptr(totals).Int32(int32(blocks))
+			if err := s.Launch(scatterK, [3]int{blocks, 1, 1}, block256, 0, &pr); err != nil {
+				return err
+			}
+			cur = 1 - cur
+		}
+		pr.Reset()
+		pr.Ptr(pin).Ptr(pout).Ptr(idx[cur]).Int(tot).Int(g.n).Int(line0).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int(g.os).Int32(b2i(indices))
+		if err := s.Launch(decode, s.stridedGrid(tot), block256, 0, &pr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Searchsorted implements core.SortKernels.
+func (s *Stream) Searchsorted(right bool, a, v, out core.View) error {
+	m := out.Size()
+	if m == 0 {
+		return nil
+	}
+	if len(a.Shape) != 1 || a.Dtype != v.Dtype {
+		return fmt.Errorf("searchsorted: a sequence of shape %v and type %s with values of type %s", a.Shape, ctype[a.Dtype], ctype[v.Dtype])
+	}
+	ptrs, err := s.operands(a, v, out)
+	if err != nil {
+		return err
+	}
+	l, err := makeLayout1("searchsorted", v.Shape, v.Strides)
+	if err != nil {
+		return err
+	}
+	f, err := s.sortKernel(a.Dtype, 3, "searchsorted_k")
+	if err != nil {
+		return err
+	}
+	var pr Params
+	pr.Ptr(ptrs[0]).Int(a.Shape[0]).Int(a.Strides[0]).Ptr(ptrs[1]).Ptr(ptrs[2]).Int(m).Ref(unsafe.Pointer(l)).Int32(b2i(right))
+	return s.Launch(f, s.stridedGrid(m), block256, 0, &pr)
+}
+
+// alongLayout describes src, idx and dst over idx's shape for TakeAlong
+// and ScatterAddAlong: the operand indexed by position (indexed: 0 or 2)
+// gets a zero stride along axis, its stride there being returned apart.
+func alongLayout(op string, axis int, src, idx, dst core.View, indexed int) (*layout3, int, error) {
+	if len(src.Shape) != len(idx.Shape) || len(dst.Shape) != len(idx.Shape) || axis < 0 || axis >= len(idx.Shape) {
+		return nil, 0, fmt.Errorf("%s: operands of %d, %d and %d dimensions along axis %d", op, len(src.Shape), len(idx.Shape), len(dst.Shape), axis)
+	}
+	ss := append([]int(nil), src.Strides...)
+	ds := append([]int(nil), dst.Strides...)
+	var along int
+	if indexed == 0 {
+		along, ss[axis] = ss[axis], 0
+	} else {
+		along, ds[axis] = ds[axis], 0
+	}
+	l, err := makeLayout3(op, idx.Shape, ss, idx.Strides, ds)
+	return l, along, err
+}
+
+// TakeAlong implements core.SortKernels. A position out of range is
+// skipped and comes back as an *IndexError from Synchronize.
+func (s *Stream) TakeAlong(axis int, in, idx, out core.View) error {
+	m := out.Size()
+	if m == 0 {
+		return nil
+	}
+	l, sa, err := alongLayout("take_along", axis, in, idx, out, 0)
+	if err != nil {
+		return err
+	}
+	ptrs, err := s.operands(in, idx, out)
+	if err != nil {
+		return err
+	}
+	rec, err := s.ErrorRecord()
+	if err != nil {
+		return err
+	}
+	f, err := s.sortKernel(in.Dtype, 4, "take_along_k")
+	if err != nil {
+		return err
+	}
+	var pr Params
+	pr.Ptr(ptrs[0]).Ptr(ptrs[1]).Ptr(ptrs[2]).Int(m).Ref(unsafe.Pointer(l)).Int(sa).Int(in.Shape[axis]).
+		Int32(int32(axis)).Ptr(rec).Int32(indexOpCode("take_along"))
+	return s.Launch(f, s.stridedGrid(m), block256, 0, &pr)
+}
+
+// ScatterAddAlong implements core.SortKernels. A position out of range is
+// skipped and comes back as an *IndexError from Synchronize.
+func (s *Stream) ScatterAddAlong(axis int, upd, idx, out core.View) error {
+	n := out.Size()
+	if n == 0 {
+		return nil
+	}
+	po, err := s.operand(out)
+	if err != nil {
+		return err
+	}
+	if err := s.Memset(po, 0, n*out.Dtype.Size()); err != nil {
+		return err
+	}
+	m := upd.Size()
+	if m == 0 {
+		return nil
+	}
+	if upd.Dtype != out.Dtype {
+		return fmt.Errorf("scatter_add_along of %s into %s: not implemented on cuda", ctype[upd.Dtype], ctype[out.Dtype])
+	}
+	l, so, err := alongLayout("scatter_add_along", axis, upd, idx, out, 2)
+	if err != nil {
+		return err
+	}
+	ptrs, err := s.operands(upd, idx)
+	if err != nil {
+		return err
+	}
+	rec, err := s.ErrorRecord()
+	if err != nil {
+		return err
+	}
+	f, err := s.sortKernel(out.Dtype, 5, "scatter_add_along_k")
+	if err != nil {
+		return err
+	}
+	var pr Params
+	pr.Ptr(ptrs[0]).Ptr(ptrs[1]).Ptr(po).Int(m).Ref(unsafe.Pointer(l)).Int(so).Int(out.Shape[axis]).
+		Int32(int32(axis)).Ptr(rec).Int32(indexOpCode("scatter_add_along"))
+	return s.Launch(f, s.stridedGrid(m), block256, 0, &pr)
+}
+
+var _ core.SortKernels = (*Stream)(nil)
+
+func init() {
+	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
+		registerModule(sortModule(dt), sortSource(dt))
+	}
+	registerModule("sort_radix", radixSource)
+}

@@ -1,0 +1,219 @@
+package cuda
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"unsafe"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+	"github.com/mlxgo/mlxgo/internal/cpu"
+)
+
+// randomValues returns n pseudo-random values in [-lim, lim), rounded to
+// quarters so that many repeat.
+func randomValues(n int, lim float64, seed uint64) []float64 {
+	v := make([]float64, n)
+	x := seed | 1
+	for i := range v {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		v[i] = math.Round((float64(x>>11)/(1<<53)*2-1)*lim*4) / 4
+	}
+	return v
+}
+
+// sortCase is an input to sort along one axis.
+type sortCase struct {
+	name  string
+	shape []int
+	axis  int
+	vals  []float64
+	trans bool // read the input through swapped last two axes
+}
+
+func sortCases() []sortCase {
+	withNaN := append(randomValues(40, 100, 7), testValues...)
+	return []sortCase{
+		{"short rows", []int{7, 33}, 1, testValues, false},
+		{"columns", []int{33, 7}, 0, testValues, false},
+		{"middle axis", []int{2, 9, 4}, 1, withNaN, false},
+		{"one element", []int{5, 1}, 1, testValues, false},
+		{"transposed", []int{6, 10}, 1, testValues, true},
+		{"block limit", []int{2, sortBlockMax}, 1, withNaN, false},
+		{"radix rows", []int{3, 5000}, 1, withNaN, false},
+		{"radix columns", []int{5000, 3}, 0, testValues, false},
+		{"radix one line", []int{70000}, 0, randomValues(70000, 1e6, 3), false},
+		{"radix transposed", []int{4, 6000}, 1, withNaN, true},
+	}
+}
+
+// input makes the case's input of type dt on the host.
+func (c sortCase) input(t *testing.T, dt core.Dtype) core.View {
+	shape := append([]int(nil), c.shape...)
+	if c.trans {
+		nd := len(shape)
+		shape[nd-1], shape[nd-2] = shape[nd-2], shape[nd-1]
+	}
+	v := hostView(t, dt, shape, c.vals)
+	if c.trans {
+		nd := len(shape)
+		v.Shape = append([]int(nil), c.shape...)
+		v.Strides = append([]int(nil), v.Strides...)
+		v.Strides[nd-1], v.Strides[nd-2] = v.Strides[nd-2], v.Strides[nd-1]
+	}
+	return v
+}
+
+func TestSortAll(t *testing.T) {
+	s := testStream(t)
+	for _, c := range sortCases() {
+		for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
+			if c.shape[c.axis] > 1<<16 && dt.Size() < 4 {
+				continue // few distinct values: the 4096 rows cases cover them
+			}
+			in := c.input(t, dt)
+			n := c.shape[c.axis]
+			for _, op := range []core.SortOp{core.SortValues, core.SortIndices, core.PartitionVals, core.PartitionIdx} {
+				odt := dt
+				if op == core.SortIndices || op == core.PartitionIdx {
+					odt = core.Uint32
+				}
+				want, got := newHost(t, odt, c.shape), newGPU(t, s, odt, c.shape)
+				mustCPU(t, cpu.Backend.Sort(op, c.axis, n/2, in, want))
+				if err := s.Sort(op, c.axis, n/2, in, got); err != nil {
+					t.Fatalf("sort %d of %s %s: %v", op, ctype[dt], c.name, err)
+				}
+				syncStream(t, s)
+				compare(t, fmt.Sprintf("sort %d of %s, %s", op, ctype[dt], c.name), got, want, 0)
+			}
+		}
+	}
+}
+
+func TestSearchsorted(t *testing.T) {
+	s := testStream(t)
+	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
+		for _, n := range []int{0, 1, 17, 1000} {
+			raw := hostView(t, dt, []int{max(n, 1)}, append(randomValues(n, 50, 11), testValues...))
+			raw.Shape = []int{n}
+			a := newHost(t, dt, []int{n})
+			mustCPU(t, cpu.Backend.Sort(core.SortValues, 0, 0, raw, a))
+			v := hostView(t, dt, []int{5, 8}, append(randomValues(15, 60, 5), testValues...))
+			vt := v // transposed: an (8, 5) view
+			vt.Shape, vt.Strides = []int{8, 5}, []int{1, 8}
+			for _, x := range []core.View{v, vt} {
+				for _, right := range []bool{false, true} {
+					want, got := newHost(t, core.Uint32, x.Shape), newGPU(t, s, core.Uint32, x.Shape)
+					mustCPU(t, cpu.Backend.Searchsorted(right, a, x, want))
+					if err := s.Searchsorted(right, a, x, got); err != nil {
+						t.Fatal(err)
+					}
+					compare(t, fmt.Sprintf("searchsorted right=%v of %s in %d", right, ctype[dt], n), got, want, 0)
+				}
+			}
+		}
+	}
+}
+
+// positions returns a uint32 host view of shape holding ps (cycled).
+func positions(t *testing.T, shape []int, ps []uint32) core.View {
+	v := newHost(t, core.Uint32, shape)
+	x := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(v.Buf.Bytes()))), v.Size())
+	for i := range x {
+		x[i] = ps[i%len(ps)]
+	}
+	return v
+}
+
+func TestTakeScatterAlong(t *testing.T) {
+	s := testStream(t)
+	ps := []uint32{3, 0, 5, 5, 1, 2, 4, 0, 3}
+	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
+		for _, axis := range []int{0, 1} {
+			shape := []int{4, 6}  // in and out of scatter
+			ishape := []int{4, 6} // positions: 3 along axis
+			ishape[axis] = 3
+			in := hostView(t, dt, shape, testValues)
+			idx := positions(t, ishape, ps)
+			if axis == 0 {
+				idx = positions(t, ishape, []uint32{3, 0, 2, 1, 1, 2})
+			}
+			want, got := newHost(t, dt, ishape), newGPU(t, s, dt, ishape)
+			mustCPU(t, cpu.Backend.TakeAlong(axis, in, idx, want))
+			if err := s.TakeAlong(axis, in, idx, got); err != nil {
+				t.Fatal(err)
+			}
+			syncStream(t, s)
+			compare(t, fmt.Sprintf("take along %d of %s", axis, ctype[dt]), got, want, 0)
+
+			upd := hostView(t, dt, ishape, []float64{1, 2, 0.5, -1, 3})
+			want, got = newHost(t, dt, shape), newGPU(t, s, dt, shape)
+			mustCPU(t, cpu.Backend.ScatterAddAlong(axis, upd, idx, want))
+			if err := s.ScatterAddAlong(axis, upd, idx, got); err != nil {
+				t.Fatal(err)
+			}
+			syncStream(t, s)
+			compare(t, fmt.Sprintf("scatter add along %d of %s", axis, ctype[dt]), got, want, tolerance(dt))
+		}
+	}
+	// A position out of range is skipped and reported by Synchronize.
+	in := hostView(t, core.Float32, []int{2, 6}, testValues)
+	bad := positions(t, []int{2, 2}, []uint32{1, 7, 0, 2})
+	if err := s.TakeAlong(1, in, bad, newGPU(t, s, core.Float32, []int{2, 2})); err != nil {
+		t.Fatal(err)
+	}
+	var ie *IndexError
+	if err := s.Synchronize(); !errors.As(err, &ie) || ie.Op != "take_along" || ie.Index != "7" || ie.Size != 6 || ie.Axis != 1 {
+		t.Fatalf("take along a bad position: got %v", err)
+	}
+	upd := hostView(t, core.Float32, []int{2, 2}, []float64{1})
+	if err := s.ScatterAddAlong(1, upd, bad, newGPU(t, s, core.Float32, []int{2, 6})); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Synchronize(); !errors.As(err, &ie) || ie.Op != "scatter_add_along" || ie.Index != "7" {
+		t.Fatalf("scatter add along a bad position: got %v", err)
+	}
+	syncStream(t, s) // the record was cleared
+}
+
+// benchSort sorts n random float32 on the GPU per iteration.
+func benchSort(b *testing.B, n int, op core.SortOp) {
+	s := smokeStream(b)
+	xs := make([]float32, n)
+	for i, v := range randomValues(n, 1e6, 1) {
+		xs[i] = float32(v) + float32(i%97)*1e-3
+	}
+	in := hostF32(b, xs)
+	odt := core.Float32
+	if op == core.SortIndices {
+		odt = core.Uint32
+	}
+	buf, err := s.Alloc(n*4, core.Host)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := core.View{Buf: buf, Dtype: odt, Shape: []int{n}, Strides: []int{1}}
+	run := func() {
+		if err := s.Sort(op, 0, 0, in, out); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Synchronize(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	run() // uploads the input and compiles the kernels
+	b.SetBytes(int64(4 * n))
+	b.ResetTimer()
+	for range b.N {
+		run()
+	}
+}
+
+// BenchmarkSortGPU16M sorts 16M float32 (torch.sort's benchmark size).
+func BenchmarkSortGPU16M(b *testing.B) {
+	b.Run("values", func(b *testing.B) { benchSort(b, 1<<24, core.SortValues) })
+	b.Run("indices", func(b *testing.B) { benchSort(b, 1<<24, core.SortIndices) })
+}

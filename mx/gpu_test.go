@@ -1,0 +1,99 @@
+package mx
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// These tests cover what is particular to the GPU: the memory shared with
+// the host, streams ordered through events, running out of device memory.
+// The op table runs every op on the GPU too (see testDevices).
+
+func needGPU(t *testing.T) {
+	t.Helper()
+	if !IsAvailable(GPU) {
+		t.Skip("no GPU: ", deviceError(GPU))
+	}
+}
+
+func TestGPUUnifiedMemory(t *testing.T) {
+	needGPU(t)
+	a := NewArray([]float32{1, 2, 3, 4})          // made on the host
+	b := Multiply(a, a, GPU)                      // used on the GPU
+	c := Add(b, a, CPU)                           // the GPU's result used on the CPU
+	d := Subtract(c, NewArray([]float32{1}), GPU) // and back
+	if got := ToSlice[float32](d); !equalSlices(got, []float32{1, 5, 11, 19}) {
+		t.Fatalf("got %v", got)
+	}
+	if got := ToSlice[float32](b); !equalSlices(got, []float32{1, 4, 9, 16}) {
+		t.Fatalf("b = %v", got)
+	}
+}
+
+func TestGPUStreamsOrdered(t *testing.T) {
+	needGPU(t)
+	s1, s2 := NewStream(GPU), NewStream(GPU)
+	x := NewArray([]float32{1, 2, 3})
+	for i := 0; i < 50; i++ {
+		x = Add(x, 1, s1)
+		x = Multiply(x, 1, s2) // each step waits for the other stream's
+	}
+	y := Add(x, x, CPU)
+	if got := ToSlice[float32](y); !equalSlices(got, []float32{102, 104, 106}) {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestGPUOutOfMemory(t *testing.T) {
+	needGPU(t)
+	info, err := GetDeviceInfo(GPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := Add(NewArray([]float32{1, 2}), 1, GPU)
+	if err := Eval(keep); err != nil {
+		t.Fatal(err)
+	}
+	n := int(info.Memory/4) * 2 // twice the card
+	big := Zeros([]int{n}, Float32, GPU)
+	err = Eval(big)
+	if err == nil {
+		t.Fatal("an array twice the size of the GPU's memory evaluated")
+	}
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(err.Error(), "memory") {
+		t.Fatalf("got %v, want an out-of-memory *Error", err)
+	}
+	// Nothing else is lost, and the device goes on working.
+	if got := ToSlice[float32](keep); !equalSlices(got, []float32{2, 3}) {
+		t.Fatalf("after the failure keep = %v", got)
+	}
+	if got := ToSlice[float32](Add(keep, 1, GPU)); !equalSlices(got, []float32{3, 4}) {
+		t.Fatalf("after the failure: %v", got)
+	}
+}
+
+func TestGPUDeviceInfo(t *testing.T) {
+	needGPU(t)
+	d, err := GetDeviceInfo(GPU)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name == "" || d.Memory <= 0 || d.ComputeCapability == "" {
+		t.Fatalf("implausible %+v", d)
+	}
+	t.Logf("%+v", d)
+}
+
+func equalSlices[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
