@@ -406,9 +406,12 @@ func writeArray(op string, w io.Writer, a *Array) error {
 			return err
 		}
 	}
+	host, err := src.buf.Host() // a GPU array's host copy is made here
+	if err != nil {
+		return err
+	}
 	sz := src.dtype.Size()
-	b := src.buf.Bytes()[src.offset*sz : (src.offset+src.Size())*sz]
-	_, err := w.Write(b)
+	_, err = w.Write(host[src.offset*sz : (src.offset+src.Size())*sz])
 	runtime.KeepAlive(src)
 	return err
 }

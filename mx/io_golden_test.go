@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/cmplx"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,7 +42,7 @@ func sameValues(t *testing.T, what string, want, got *Array) {
 	if got == nil {
 		t.Fatalf("%s: missing", what)
 	}
-	if got.Dtype() != want.Dtype() || !equalInts(got.Shape(), want.Shape()) {
+	if got.Dtype() != want.Dtype() || !slices.Equal(got.Shape(), want.Shape()) {
 		t.Fatalf("%s: got %v %v, want %v %v", what, got.Dtype(), got.Shape(), want.Dtype(), want.Shape())
 	}
 	switch {

@@ -3,6 +3,7 @@ package mx
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -86,7 +87,7 @@ func TestIOInteropRead(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "py_torch.safetensors")); err == nil {
 		m := check("py_torch.safetensors", []Dtype{Bool, Uint8, Int8, Int16, Int32, Int64, Float16, Bfloat16, Float32, Float64})
 		if f8 := m["float8_e4m3fn"]; f8 == nil || f8.Dtype() != Uint8 ||
-			!equalInts(ToSlice[int](f8), []int{0x30, 0xb8, 0x40, 0x7e}) {
+			!slices.Equal(ToSlice[int](f8), []int{0x30, 0xb8, 0x40, 0x7e}) {
 			t.Errorf("float8_e4m3fn: %v", f8)
 		}
 		_, meta, err := LoadSafetensors(filepath.Join(dir, "py_torch.safetensors"))

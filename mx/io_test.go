@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -59,24 +60,12 @@ func sameArray(t *testing.T, what string, a, b *Array) {
 	if b == nil {
 		t.Fatalf("%s: missing", what)
 	}
-	if b.Dtype() != a.Dtype() || !equalInts(a.Shape(), b.Shape()) {
+	if b.Dtype() != a.Dtype() || !slices.Equal(a.Shape(), b.Shape()) {
 		t.Fatalf("%s: got %v %v, want %v %v", what, b.Dtype(), b.Shape(), a.Dtype(), a.Shape())
 	}
 	if !bytes.Equal(rawBytes(t, a), rawBytes(t, b)) {
 		t.Fatalf("%s: got %v, want %v", what, b, a)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestIORoundTripNPY(t *testing.T) {
