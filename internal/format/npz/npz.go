@@ -42,6 +42,7 @@ func Parse(r io.ReaderAt, size int64) ([]Entry, error) {
 		return nil, fmt.Errorf("not a valid .npz (zip) archive: %w", err)
 	}
 	var out []Entry
+	var spans []format.Tensor // each member's stored bytes, to refuse overlaps
 	seen := map[string]bool{}
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") {
@@ -64,6 +65,13 @@ func Parse(r io.ReaderAt, size int64) ([]Entry, error) {
 		}
 		e.Tensor.Name = name
 		out = append(out, e)
+		off, _ := f.DataOffset() // entry checked it
+		spans = append(spans, format.Tensor{Name: f.Name, Offset: off, Length: int64(f.CompressedSize64)})
+	}
+	// Members sharing their bytes would let a small archive claim many
+	// times its size.
+	if err := format.CheckOverlap(spans); err != nil {
+		return nil, errors.New("members " + strings.TrimPrefix(err.Error(), "tensors "))
 	}
 	return out, nil
 }
@@ -91,6 +99,11 @@ func entry(r io.ReaderAt, size int64, f *zip.File) (Entry, error) {
 	case zip.Deflate:
 		if f.CompressedSize64 > uint64(size) {
 			return Entry{}, fmt.Errorf("member claims %d compressed bytes in a file of %d", f.CompressedSize64, size)
+		}
+		if off, err := f.DataOffset(); err != nil {
+			return Entry{}, err
+		} else if err := format.CheckRange(off, int64(f.CompressedSize64), size); err != nil {
+			return Entry{}, err
 		}
 		if f.UncompressedSize64 > MaxRatio*f.CompressedSize64+1024 {
 			return Entry{}, fmt.Errorf("member claims %d bytes inflated from %d compressed bytes, more than deflate can give",

@@ -73,6 +73,20 @@ func TestParseHostile(t *testing.T) {
 			t.Errorf("%q: got %v, want an error containing %q", c.want, err, c.want)
 		}
 	}
+	// Two members sharing one stored body.
+	shared := archive(t, member{"a.npy", zip.Store, ok}, member{"b.npy", zip.Store, ok})
+	n := 0
+	for i := 0; i+46 < len(shared); i++ {
+		if string(shared[i:i+4]) == "PK\x01\x02" {
+			if n == 1 {
+				binary.LittleEndian.PutUint32(shared[i+42:], 0)
+			}
+			n++
+		}
+	}
+	if _, err := Parse(bytes.NewReader(shared), int64(len(shared))); err == nil || !strings.Contains(err.Error(), "overlap") {
+		t.Errorf("shared member bodies: got %v", err)
+	}
 	// A truncated archive.
 	b := archive(t, member{"a.npy", zip.Store, ok})
 	if _, err := Parse(bytes.NewReader(b[:len(b)-10]), int64(len(b)-10)); err == nil {
