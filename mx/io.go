@@ -92,6 +92,10 @@ type mappedFile struct {
 	cleanup runtime.Cleanup
 }
 
+// ioNoMap makes files read with ReadAt only, as on systems without
+// mmap (a test sets it).
+var ioNoMap = false
+
 type fileResources struct {
 	f    *os.File
 	data []byte
@@ -112,7 +116,9 @@ func openMapped(op, path string) (*mappedFile, error) {
 		return nil, loadError(op, path, errors.New("not a regular file"))
 	}
 	m := &mappedFile{path: path, f: f, size: st.Size()}
-	m.data = mapFile(f, m.size)
+	if !ioNoMap {
+		m.data = mapFile(f, m.size)
+	}
 	m.cleanup = runtime.AddCleanup(m, fileResources.release, fileResources{f, m.data})
 	return m, nil
 }

@@ -170,3 +170,13 @@ func TestIOGoldenGGUF(t *testing.T) {
 		t.Errorf("%d metadata entries", len(meta))
 	}
 }
+
+// TestIOGoldenUnmapped reads the golden files without memory mapping, as
+// on systems that have none.
+func TestIOGoldenUnmapped(t *testing.T) {
+	ioNoMap = true
+	defer func() { ioNoMap = false }()
+	t.Run("numpy", TestIOGoldenNumPy)
+	t.Run("safetensors", TestIOGoldenSafetensors)
+	t.Run("gguf", TestIOGoldenGGUF)
+}
