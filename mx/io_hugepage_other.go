@@ -1,0 +1,5 @@
+//go:build !linux
+
+package mx
+
+func adviseHuge(b []byte) {}
