@@ -152,8 +152,9 @@ func (st *streamState) drain() {
 	}
 	st.mu.Unlock()
 	if st.gpu != nil {
-		// The device runs what the worker queued: wait for that too. A
-		// failure here shows again on the next use of the device.
-		st.gpu.Synchronize()
+		// The device runs what the worker queued: wait for that too. An
+		// index error stays for the Eval or read of the arrays involved,
+		// and a device failure shows again on the next use of the device.
+		st.gpu.Drain()
 	}
 }

@@ -72,6 +72,14 @@ func (s *Stream) Synchronize() error {
 // synchronization, so the name travels with the kernel.
 func (s *Stream) SetIndexOp(op string) { s.indexOp = op }
 
+// Drain waits for the work queued on s so far, leaving any index error a
+// kernel reported for the next Synchronize.
+func (s *Stream) Drain() error {
+	return onThread(s.dev, func() error {
+		return check("cuStreamSynchronize", drv.cuStreamSynchronize, s.handle)
+	})
+}
+
 // IndexError is an index out of range met by a kernel on the GPU. Kernels
 // that read or write through indices never go out of bounds: they record
 // the first bad index in their stream's error record and skip it, and the
