@@ -57,10 +57,7 @@ func (s *Stream) Device() *Device { return s.dev }
 // any goroutine. It returns the first index error a kernel reported since
 // the last call (see IndexError), clearing it.
 func (s *Stream) Synchronize() error {
-	err := onThread(s.dev, func() error {
-		return check("cuStreamSynchronize", drv.cuStreamSynchronize, s.handle)
-	})
-	if err != nil {
+	if err := s.Drain(); err != nil {
 		return err
 	}
 	return s.takeIndexError()
