@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"unsafe"
 
@@ -203,21 +204,12 @@ func (s *Stream) Fused(p *core.FusedProgram, inputs, outputs []core.View) error 
 		if len(inputs) == 0 {
 			strides[0] = make([]int, len(outputs[0].Shape))
 		}
-		sh, st := mergeDims(outputs[0].Shape, strides...)
-		if len(sh) > maxDims {
-			return errTooManyDims("fused", len(sh))
+		l, err := layoutWords("fused", outputs[0].Shape, strides)
+		if err != nil {
+			return err
 		}
-		// Layout<K>: shape, K stride rows, ndim.
-		l := make([]int64, maxDims*(1+len(st))+1)
-		for d, x := range sh {
-			l[d] = int64(x)
-			for k := range st {
-				l[maxDims*(1+k)+d] = int64(st[k][d])
-			}
-		}
-		*(*int32)(unsafe.Pointer(&l[len(l)-1])) = int32(len(sh))
 		pr.Ref(unsafe.Pointer(&l[0]))
-		defer func() { _ = l[0] }() // keep l alive until the launch
+		defer runtime.KeepAlive(l) // until the launch has read it
 	}
 	f, err := s.dev.jit.function(fk.module, fk.src, name)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/mlxgo/mlxgo/internal/core"
 )
@@ -126,6 +127,8 @@ func errTooManyDims(op string, n int) error {
 	return fmt.Errorf("%s: an operand with %d dimensions that cannot be merged (at most %d on cuda)", op, n, maxDims)
 }
 
+// fillLayout writes shape and strides, already merged, into a Layout<N>'s
+// fields.
 func fillLayout(shape []int, strides [][]int, dst *[maxDims]int64, dstStrides [][maxDims]int64) {
 	for d, n := range shape {
 		dst[d] = int64(n)
@@ -135,35 +138,50 @@ func fillLayout(shape []int, strides [][]int, dst *[maxDims]int64, dstStrides []
 	}
 }
 
-// makeLayout2 describes two operands over shape for the strided kernels.
-func makeLayout2(op string, shape []int, a, b []int) (*layout2, error) {
-	sh, st := mergeDims(shape, a, b)
+// mergeLayout merges the dimensions of shape for the operands' strides and
+// writes the result into a Layout<N>'s fields; more than maxDims
+// dimensions left after merging is an error naming op.
+func mergeLayout(op string, shape []int, strides [][]int, dst *[maxDims]int64, dstStrides [][maxDims]int64, ndim *int32) error {
+	sh, st := mergeDims(shape, strides...)
 	if len(sh) > maxDims {
-		return nil, errTooManyDims(op, len(sh))
+		return errTooManyDims(op, len(sh))
 	}
-	l := &layout2{ndim: int32(len(sh))}
-	fillLayout(sh, st, &l.shape, l.strides[:])
-	return l, nil
+	fillLayout(sh, st, dst, dstStrides)
+	*ndim = int32(len(sh))
+	return nil
 }
 
+// makeLayout1, makeLayout2 and makeLayout3 describe one, two or three
+// operands over shape for the strided kernels.
 func makeLayout1(op string, shape []int, a []int) (*layout1, error) {
-	sh, st := mergeDims(shape, a)
-	if len(sh) > maxDims {
-		return nil, errTooManyDims(op, len(sh))
-	}
-	l := &layout1{ndim: int32(len(sh))}
-	fillLayout(sh, st, &l.shape, l.strides[:])
-	return l, nil
+	l := &layout1{}
+	return l, mergeLayout(op, shape, [][]int{a}, &l.shape, l.strides[:], &l.ndim)
+}
+
+func makeLayout2(op string, shape []int, a, b []int) (*layout2, error) {
+	l := &layout2{}
+	return l, mergeLayout(op, shape, [][]int{a, b}, &l.shape, l.strides[:], &l.ndim)
 }
 
 func makeLayout3(op string, shape []int, a, b, c []int) (*layout3, error) {
-	sh, st := mergeDims(shape, a, b, c)
-	if len(sh) > maxDims {
-		return nil, errTooManyDims(op, len(sh))
+	l := &layout3{}
+	return l, mergeLayout(op, shape, [][]int{a, b, c}, &l.shape, l.strides[:], &l.ndim)
+}
+
+// layoutWords is a Layout<len(strides)> as 64-bit words, for kernels whose
+// number of operands is known only at run time (the fused ones).
+func layoutWords(op string, shape []int, strides [][]int) ([]int64, error) {
+	w := make([]int64, maxDims*(1+len(strides))+1)
+	rows := make([][maxDims]int64, len(strides))
+	var ndim int32
+	if err := mergeLayout(op, shape, strides, (*[maxDims]int64)(w[:maxDims]), rows, &ndim); err != nil {
+		return nil, err
 	}
-	l := &layout3{ndim: int32(len(sh))}
-	fillLayout(sh, st, &l.shape, l.strides[:])
-	return l, nil
+	for k := range rows {
+		copy(w[maxDims*(1+k):], rows[k][:])
+	}
+	*(*int32)(unsafe.Pointer(&w[len(w)-1])) = ndim
+	return w, nil
 }
 
 // gridFor returns the blocks of 256 threads for n threads.
