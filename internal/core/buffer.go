@@ -173,14 +173,6 @@ type Allocator struct {
 	limit      int64 // 0: no limit
 	cacheLimit int64 // <0: no limit
 
-	// Arrays give their buffers back when the garbage collector finds them
-	// unreachable, but Go's collector paces itself by the heap, which
-	// cached buffers inflate: left alone it would run ever more rarely as
-	// the cache grows. So the allocator starts a collection itself once
-	// enough new memory has been taken since the last one.
-	sinceGC    int64
-	collecting atomic.Bool
-
 	others    func() int64 // see SetElsewhere
 	activeNow atomic.Int64 // active, readable without the lock
 }
@@ -189,11 +181,39 @@ type Allocator struct {
 // lock.
 func (a *Allocator) Active() int64 { return a.activeNow.Load() }
 
+// Arrays give their buffers back when the garbage collector finds them
+// unreachable, but Go's collector paces itself by the heap, which cached
+// host buffers inflate and device memory does not touch at all: left alone
+// it would run ever more rarely as the cache grows. So allocators start a
+// collection themselves once gcBytes of new memory (host and device
+// together) have been handed out since the last one.
+var gcPacing struct {
+	since      atomic.Int64
+	collecting atomic.Bool
+}
+
 // gcBytes is the new memory taken between collections started by the
-// allocator. Collections are cheap here, since array data holds no
+// allocators. Collections are cheap here, since array data holds no
 // pointers for the collector to trace: a fixed amount keeps the garbage
 // bounded whatever the size of the live arrays.
 const gcBytes = 64 << 20
+
+// NoteAllocated counts n bytes newly handed out by an allocator (the
+// host's or a GPU's) and starts a garbage collection in the background
+// when gcBytes have been handed out since the last one, unless one is
+// still running.
+func NoteAllocated(n int64) {
+	if gcPacing.since.Add(n) < gcBytes {
+		return
+	}
+	gcPacing.since.Store(0)
+	if gcPacing.collecting.CompareAndSwap(false, true) {
+		go func() {
+			runtime.GC()
+			gcPacing.collecting.Store(false)
+		}()
+	}
+}
 
 // NewAllocator returns an allocator with no memory limit and an unlimited cache.
 func NewAllocator() *Allocator {
@@ -290,17 +310,6 @@ func (a *Allocator) allocBlock(n int) ([]byte, error) {
 	}
 }
 
-// collect starts a garbage collection in the background, unless one the
-// allocator started is still running.
-func (a *Allocator) collect() {
-	if a.collecting.CompareAndSwap(false, true) {
-		go func() {
-			runtime.GC()
-			a.collecting.Store(false)
-		}()
-	}
-}
-
 // SetElsewhere gives a the count of bytes active in other allocators (the
 // GPUs') that its memory limit covers too: with a limit set, the sum of
 // all of them stays within it.
@@ -345,18 +354,14 @@ func (a *Allocator) wrap(host []byte) *Buffer {
 }
 
 // grow counts size more bytes active, and starts a collection when
-// enough has been taken since the last one (see sinceGC).
+// enough has been taken since the last one (see NoteAllocated).
 func (a *Allocator) grow(size int) {
 	a.active += int64(size)
 	a.activeNow.Store(a.active)
 	if a.active > a.peak {
 		a.peak = a.active
 	}
-	a.sinceGC += int64(size)
-	if a.sinceGC >= gcBytes {
-		a.sinceGC = 0
-		a.collect()
-	}
+	NoteAllocated(int64(size))
 }
 
 func (a *Allocator) free(b *Buffer) {

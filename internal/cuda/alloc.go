@@ -30,28 +30,6 @@ type Allocator struct {
 	others func() int64
 	// activeNow is active, readable without the lock.
 	activeNow atomic.Int64
-
-	// Device memory is invisible to Go's collector, which paces itself by
-	// the host heap; as the host allocator does, start a collection once
-	// enough device memory was handed out since the last one, so that
-	// arrays nobody holds return their memory.
-	sinceGC int64
-}
-
-// deviceGCBytes is the new device memory taken between collections.
-const deviceGCBytes = 64 << 20
-
-var collecting atomic.Bool
-
-// collect starts a garbage collection in the background unless one it
-// started is still running.
-func collect() {
-	if collecting.CompareAndSwap(false, true) {
-		go func() {
-			runtime.GC()
-			collecting.Store(false)
-		}()
-	}
 }
 
 // block is one device allocation.
@@ -140,11 +118,10 @@ func (a *Allocator) get(s *Stream, n int) (*block, error) {
 		return b, nil
 	}
 	a.grow(size)
-	a.sinceGC += int64(size)
-	if a.sinceGC >= deviceGCBytes {
-		a.sinceGC = 0
-		collect()
-	}
+	// Device memory is invisible to Go's collector: count it towards the
+	// collections the allocators start, so that arrays nobody holds give
+	// their device memory back.
+	core.NoteAllocated(int64(size))
 	a.mu.Unlock()
 	b := &block{bucket: size}
 	err := check("cuMemAlloc", drv.cuMemAlloc, ptr(&b.ptr), uintptr(size))
