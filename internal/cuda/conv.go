@@ -262,21 +262,26 @@ func (s *Stream) Conv(in, w, out core.View, p core.ConvParams) error {
 		return s.Memset(po, 0, out.Size()*c.elem)
 	}
 	if !c.weightRowsPacked {
-		buf, err := s.Alloc(w.Size()*c.elem, core.Host)
+		cp, release, err := s.packed(w)
 		if err != nil {
 			return err
 		}
-		defer buf.Release() // stream order keeps later users after the work queued here
-		cp := core.View{Buf: buf, Dtype: dt, Shape: w.Shape, Strides: core.RowMajorStrides(w.Shape)}
-		if err := s.Copy(w, cp); err != nil {
-			return err
-		}
+		defer release()
 		w, c.weightRowStride = cp, c.kred
 	}
 	pw, err := s.operand(w)
 	if err != nil {
 		return err
 	}
+	return s.im2colChunks(c, dt, in, func(cols uintptr, n0, row0, rows int) error {
+		return s.gemm(c.convGemm(dt, pw, cols, po, row0, rows), 1, 0)
+	})
+}
+
+// im2colChunks writes the patch matrix of in for a chunk of the batch at a
+// time into scratch and calls use on each chunk: its address, its first
+// image n0, and its first row and number of rows.
+func (s *Stream) im2colChunks(c *convShape, dt core.Dtype, in core.View, use func(cols uintptr, n0, row0, rows int) error) error {
 	pin, err := s.inputOperand(in)
 	if err != nil {
 		return err
@@ -287,7 +292,7 @@ func (s *Stream) Conv(in, w, out core.View, p core.ConvParams) error {
 	if err != nil {
 		return err
 	}
-	defer buf.Release()
+	defer buf.Release() // stream order keeps later users after the work queued here
 	cols, err := s.Ptr(buf)
 	if err != nil {
 		return err
@@ -297,7 +302,7 @@ func (s *Stream) Conv(in, w, out core.View, p core.ConvParams) error {
 		if err := s.im2col(c, dt, pin, cols, row0, rows); err != nil {
 			return err
 		}
-		if err := s.gemm(c.convGemm(dt, pw, cols, po, row0, rows), 1, 0); err != nil {
+		if err := use(cols, n0, row0, rows); err != nil {
 			return err
 		}
 	}
@@ -326,50 +331,24 @@ func (s *Stream) ConvWeights(in, cot, out core.View, p core.ConvParams) error {
 		return s.Memset(po, 0, out.Size()*c.elem)
 	}
 	if !cot.IsContiguous() {
-		buf, err := s.Alloc(cot.Size()*c.elem, core.Host)
+		cp, release, err := s.packed(cot)
 		if err != nil {
 			return err
 		}
-		defer buf.Release()
-		cp := core.View{Buf: buf, Dtype: dt, Shape: cot.Shape, Strides: core.RowMajorStrides(cot.Shape)}
-		if err := s.Copy(cot, cp); err != nil {
-			return err
-		}
+		defer release()
 		cot = cp
 	}
 	pc, err := s.operand(cot)
 	if err != nil {
 		return err
 	}
-	pin, err := s.inputOperand(in)
-	if err != nil {
-		return err
-	}
-	chunk := c.chunk()
-	width := c.groups * c.kred
-	buf, err := s.Alloc(chunk*c.perImage*width*c.elem, core.Host)
-	if err != nil {
-		return err
-	}
-	defer buf.Release()
-	cols, err := s.Ptr(buf)
-	if err != nil {
-		return err
-	}
-	for n0 := 0; n0 < c.batch; n0 += chunk {
-		row0, rows := n0*c.perImage, min(chunk, c.batch-n0)*c.perImage
-		if err := s.im2col(c, dt, pin, cols, row0, rows); err != nil {
-			return err
-		}
+	return s.im2colChunks(c, dt, in, func(cols uintptr, n0, row0, rows int) error {
 		beta := 0.0
 		if n0 > 0 {
 			beta = 1 // accumulate over the chunks
 		}
-		if err := s.gemm(c.weightsGemm(dt, cols, pc, po, row0, rows), 1, beta); err != nil {
-			return err
-		}
-	}
-	return nil
+		return s.gemm(c.weightsGemm(dt, cols, pc, po, row0, rows), 1, beta)
+	})
 }
 
 func convModule(dt core.Dtype) string { return "conv_" + dtypeTag[dt] }

@@ -376,6 +376,17 @@ func (s *Stream) blasOperand(v core.View, rows, cols int) (core.View, func(), er
 	if _, _, ok := matrixLayout(rows, cols, v.Strides[nd-2], v.Strides[nd-1]); ok {
 		return v, func() {}, nil
 	}
+	cp, release, err := s.packed(v)
+	if err != nil {
+		return v, nil, err
+	}
+	return cp, release, nil
+}
+
+// packed returns a row-major copy of v in scratch memory, with the function
+// that releases it; call that once the work reading the copy is queued
+// (stream order keeps later users of the memory after that work).
+func (s *Stream) packed(v core.View) (core.View, func(), error) {
 	buf, err := s.Alloc(v.Size()*v.Dtype.Size(), core.Host)
 	if err != nil {
 		return v, nil, err
