@@ -191,7 +191,11 @@ func newGPUStream(d Device) (*cuda.Stream, error) {
 		return nil, err
 	}
 	setupGPUMemory(dev)
-	return dev.NewStream()
+	gs, err := dev.NewStream()
+	if err == nil {
+		gpuInUse.Store(true)
+	}
+	return gs, err
 }
 
 // DeviceInfo describes a device.

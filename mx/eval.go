@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/mlxgo/mlxgo/internal/cuda"
 )
@@ -38,6 +41,7 @@ func Eval(arrays ...*Array) error {
 		if a == nil {
 			continue
 		}
+		a.watch()
 		if err := a.wait(); err != nil {
 			errs = append(errs, err)
 		} else if err := a.waitDevice(); err != nil {
@@ -228,6 +232,22 @@ func (a *Array) wait() error {
 		return a.err
 	}
 	return nil
+}
+
+// gpuInUse is set once a GPU stream exists: waits then poll first.
+var gpuInUse atomic.Bool
+
+// watch waits a while for a, scheduled, to be run, without sleeping, when a
+// GPU is in use: GPU work is usually quick to queue, and waking from sleep
+// costs more than a kernel often takes (see pollTime). It yields while it
+// waits, so that a worker just woken can run.
+func (a *Array) watch() {
+	if !gpuInUse.Load() {
+		return
+	}
+	for start := time.Now(); a.status.Load() == statusScheduled && time.Since(start) < pollTime; {
+		runtime.Gosched()
+	}
 }
 
 // closedDone is the done channel of every evaluated array.

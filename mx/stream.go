@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/mlxgo/mlxgo/internal/cuda"
 )
@@ -30,6 +32,8 @@ type streamState struct {
 	idle  *sync.Cond // signalled when the queue drains
 	busy  bool
 	gpu   *cuda.Stream // the CUDA stream of a GPU stream
+	// queued counts the nodes ever queued, for a worker that polls.
+	queued atomic.Uint64
 }
 
 var (
@@ -91,6 +95,7 @@ func (s Stream) lookup() (*streamState, error) {
 func (st *streamState) enqueue(ns []*node) {
 	st.mu.Lock()
 	st.queue = append(st.queue, ns...)
+	st.queued.Add(uint64(len(ns)))
 	st.mu.Unlock()
 	st.cond.Signal()
 }
@@ -110,6 +115,9 @@ func (st *streamState) work(s Stream) {
 		for st.head == len(st.queue) {
 			st.busy = false
 			st.idle.Broadcast()
+			if st.gpu != nil && st.poll() {
+				break
+			}
 			st.cond.Wait()
 		}
 		st.busy = true
@@ -122,6 +130,39 @@ func (st *streamState) work(s Stream) {
 		st.mu.Unlock()
 		n.run(s)
 	}
+}
+
+// pollTime is how long an idle GPU stream's worker watches its queue after
+// its GPU work has finished, before it sleeps; Eval watches a GPU array
+// for as long before it sleeps. Waking a sleeping goroutine costs tens of
+// microseconds, which would delay each launch and each return from Eval by
+// as much (a kernel often runs for less than that); watching costs a core
+// while the GPU is busy and for pollTime after, as CUDA's own spinning
+// wait does.
+const pollTime = 200 * time.Microsecond
+
+// poll watches the queue while the stream's GPU work runs and for
+// pollTime after, with st.mu held on entry and on return, and reports
+// whether work came.
+func (st *streamState) poll() bool {
+	seen := st.queued.Load()
+	st.mu.Unlock()
+	for last, asked := time.Now(), time.Now(); st.queued.Load() == seen; {
+		for i := 0; i < 256 && st.queued.Load() == seen; i++ {
+		}
+		// Ask the device every 20µs at most: each question takes the
+		// driver's lock.
+		if now := time.Now(); now.Sub(asked) >= 20*time.Microsecond {
+			asked = now
+			if st.gpu.Busy() {
+				last = now
+			} else if now.Sub(last) > pollTime {
+				break
+			}
+		}
+	}
+	st.mu.Lock()
+	return st.head < len(st.queue)
 }
 
 // Synchronize waits until every op queued on the streams so far has run: all

@@ -13,6 +13,7 @@ var drv struct {
 	cuDevicePrimaryCtxRetain, cuCtxSetCurrent                 uintptr
 	cuCtxSynchronize, cuMemGetInfo                            uintptr
 	cuStreamCreate, cuStreamSynchronize, cuStreamWaitEvent    uintptr
+	cuStreamQuery                                             uintptr
 	cuEventCreate, cuEventRecord, cuEventSynchronize          uintptr
 	cuEventDestroy, cuEventQuery                              uintptr
 	cuMemAlloc, cuMemFree, cuMemHostAlloc, cuMemFreeHost      uintptr
@@ -57,6 +58,7 @@ func loadDriver() error {
 	drv.cuStreamCreate = s("cuStreamCreate")
 	drv.cuStreamSynchronize = s("cuStreamSynchronize")
 	drv.cuStreamWaitEvent = s("cuStreamWaitEvent")
+	drv.cuStreamQuery = s("cuStreamQuery")
 	drv.cuEventCreate = s("cuEventCreate")
 	drv.cuEventRecord = s("cuEventRecord")
 	drv.cuEventSynchronize = s("cuEventSynchronize")

@@ -63,6 +63,12 @@ func (s *Stream) Synchronize() error {
 	return s.takeIndexError()
 }
 
+// Busy reports whether work queued on s has yet to finish. It must be
+// called where s's other methods are.
+func (s *Stream) Busy() bool {
+	return call(drv.cuStreamQuery, s.handle) == cudaErrNotReady
+}
+
 // SetIndexOp names the op that the next index kernels on s serve, such as
 // "take", so that an index error they report names it; "" gives the
 // kernel's own name. Index errors come back after the fact, at the next
