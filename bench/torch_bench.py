@@ -1,10 +1,11 @@
 """Times PyTorch on the GPU cases of bench/gpubench.
 
-Reads {"runs": n, "warmup": n, "ops": [{"name", "dtype", "shapes"}]} on
-standard input and prints {"torch": version, "times": {name: median seconds}}.
-Each run is timed from the call to torch.cuda.synchronize(), as mlxgo's are
-to the end of mx.Eval. Adding a case is one entry in OPS and one in
-bench/gpubench/main.go.
+Reads {"runs": n, "warmup": n, "batch": n, "ops": [{"name", "dtype",
+"shapes"}]} on standard input and prints {"torch": version, "times": {name:
+median seconds}}. A run makes `batch` calls back to back and then
+torch.cuda.synchronize(), as mlxgo's runs evaluate `batch` results with one
+mx.Eval; a time is a run's divided by `batch`. Adding a case is one entry in
+OPS and one in bench/gpubench/main.go.
 """
 
 import json
@@ -81,6 +82,7 @@ def main():
     req = json.load(sys.stdin)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
+    batch = req.get("batch", 1)
     gen = torch.Generator(device="cuda").manual_seed(0)
     times = {}
     for op in req["ops"]:
@@ -95,9 +97,11 @@ def main():
         for r in range(req["warmup"] + req["runs"]):
             torch.cuda.synchronize()
             start = time.perf_counter()
-            fn(*xs)
+            n = 1 if op["name"] == "small_op" else batch
+            for _ in range(n):
+                fn(*xs)
             torch.cuda.synchronize()
-            t = time.perf_counter() - start
+            t = (time.perf_counter() - start) / n
             if r >= req["warmup"]:
                 ts.append(t)
         ts.sort()

@@ -4,10 +4,14 @@
 //	go run ./bench/gpubench                    # every case
 //	go run ./bench/gpubench -only add,matmul_bf16
 //
-// mlxgo is timed from the op's call to the end of mx.Eval, which waits for
-// the GPU; PyTorch (bench/torch_bench.py, run with -python) from the call
-// to torch.cuda.synchronize(). Each number is the median of -runs runs
-// after -warmup runs. Without a GPU it says so and exits.
+// A run makes -batch calls of the op back to back on the same inputs and
+// waits for them: mlxgo evaluates the batch's results with one mx.Eval,
+// which waits for the GPU; PyTorch (bench/torch_bench.py, run with
+// -python) makes the calls and then torch.cuda.synchronize(). A figure is
+// the median over -runs runs (after -warmup runs) of a run's time divided
+// by -batch: the time per call in a steady stream of calls, the rate that
+// memory bandwidth is about. -batch 1 times single calls, host overhead
+// and all. Without a GPU it says so and exits.
 package main
 
 import (
@@ -98,6 +102,7 @@ var cases = []gpuCase{
 func main() {
 	runs := flag.Int("runs", 10, "timed runs per case (the median is shown)")
 	warmup := flag.Int("warmup", 3, "untimed runs per case")
+	batch := flag.Int("batch", 10, "calls per timed run")
 	only := flag.String("only", "", "comma-separated case names (default: all)")
 	python := flag.String("python", "python3", "the Python with torch to time PyTorch with; empty: skip PyTorch")
 	flag.Parse()
@@ -121,12 +126,12 @@ func main() {
 	ours := map[string]float64{}
 	for _, c := range sel {
 		if c.op != nil || c.small {
-			ours[c.name] = timeCase(c, *runs, *warmup)
+			ours[c.name] = timeCase(c, *runs, *warmup, *batch)
 		}
 	}
-	theirs, torchVersion, note := torchTimes(*python, sel, *runs, *warmup)
-	fmt.Printf("card: %s (compute capability %s, driver %s), mlxgo with NVRTC %s; PyTorch %s\n",
-		info.Name, info.ComputeCapability, info.DriverVersion, info.NVRTCVersion, torchVersion)
+	theirs, torchVersion, note := torchTimes(*python, sel, *runs, *warmup, *batch)
+	fmt.Printf("card: %s (compute capability %s, driver %s), mlxgo with NVRTC %s; PyTorch %s; %d calls per run\n",
+		info.Name, info.ComputeCapability, info.DriverVersion, info.NVRTCVersion, torchVersion, *batch)
 	if note != "" {
 		fmt.Println("note:", note)
 	}
@@ -170,8 +175,9 @@ func inputs(c gpuCase) []*mx.Array {
 	return in
 }
 
-// timeCase returns the median seconds of one run of c.
-func timeCase(c gpuCase, runs, warmup int) float64 {
+// timeCase returns the median seconds of one call of c, over runs of batch
+// calls.
+func timeCase(c gpuCase, runs, warmup, batch int) float64 {
 	in := inputs(c)
 	var times []float64
 	for r := 0; r < warmup+runs; r++ {
@@ -194,8 +200,11 @@ func timeCase(c gpuCase, runs, warmup int) float64 {
 				}
 			}
 		} else {
-			out := c.op(in)
-			if err := mx.Eval(out); err != nil {
+			outs := make([]*mx.Array, batch)
+			for i := range outs {
+				outs[i] = c.op(in)
+			}
+			if err := mx.Eval(outs...); err != nil {
 				fmt.Fprintf(os.Stderr, "gpubench: %s: %v\n", c.name, err)
 				return 0
 			}
@@ -203,6 +212,8 @@ func timeCase(c gpuCase, runs, warmup int) float64 {
 		t := time.Since(start).Seconds()
 		if c.small {
 			t /= 1000
+		} else {
+			t /= float64(batch)
 		}
 		if r >= warmup {
 			times = append(times, t)
@@ -213,7 +224,7 @@ func timeCase(c gpuCase, runs, warmup int) float64 {
 }
 
 // torchTimes runs bench/torch_bench.py on the same cases.
-func torchTimes(python string, sel []gpuCase, runs, warmup int) (map[string]float64, string, string) {
+func torchTimes(python string, sel []gpuCase, runs, warmup, batch int) (map[string]float64, string, string) {
 	if python == "" {
 		return nil, "-", "PyTorch not run (-python empty)"
 	}
@@ -226,8 +237,9 @@ func torchTimes(python string, sel []gpuCase, runs, warmup int) (map[string]floa
 	req := struct {
 		Runs   int  `json:"runs"`
 		Warmup int  `json:"warmup"`
+		Batch  int  `json:"batch"`
 		Ops    []op `json:"ops"`
-	}{Runs: runs, Warmup: warmup}
+	}{Runs: runs, Warmup: warmup, Batch: batch}
 	for _, c := range sel {
 		req.Ops = append(req.Ops, op{c.name, c.dtype.String(), c.shapes})
 	}

@@ -439,6 +439,11 @@ func TestSoftmax(t *testing.T) {
 		{input{[]int{5, 3001}, nil, -1}, [][]int{{1}}},
 		{input{[]int{3, 20000}, nil, 1}, [][]int{{1}}},
 		{input{[]int{2, 70000}, nil, -1}, [][]int{{1}}},
+		// Long rows, one not a whole number of 16-byte vectors.
+		{input{[]int{2, 8200}, nil, -1}, [][]int{{1}}},
+		{input{[]int{3, 20000}, nil, -1}, [][]int{{1}}},
+		{input{[]int{3, 65536}, nil, -1}, [][]int{{1}}},
+		{input{[]int{2, 10001}, nil, -1}, [][]int{{1}}},
 		{input{[]int{300, 1100}, []int{1, 0}, -1}, [][]int{{0}, {1}}},
 		{input{[]int{5, 6, 7}, nil, -1}, [][]int{{0, 2}, {1}, {2}}},
 		{input{[]int{3, 1}, nil, -1}, [][]int{{1}, {0}}},
@@ -470,6 +475,37 @@ func TestSoftmax(t *testing.T) {
 				in.Buf.Release()
 			}
 		}
+	}
+}
+
+// TestSoftmaxLongRows checks long rows where stretches of thousands of
+// elements hold nothing but -inf, or a row holds +inf near its end only.
+func TestSoftmaxLongRows(t *testing.T) {
+	s := gpuStream(t)
+	const L = 3 * 8192
+	for _, dt := range []core.Dtype{core.Float32, core.Float16, core.Bfloat16} {
+		in := makeInput(t, input{[]int{5, L}, nil, -1}, dt, plain, 77)
+		h := in.Buf.Bytes()
+		for j := 0; j < L; j++ {
+			putVal(h, j, dt, math.Inf(-1), 0) // row 0: only -inf
+			if j < 8192 || j >= 2*8192 {
+				putVal(h, L+j, dt, math.Inf(-1), 0) // row 1: -inf but its middle chunk
+			}
+			if j%7 == 0 {
+				putVal(h, 3*L+j, dt, math.Inf(-1), 0) // row 3: -inf here and there
+			}
+		}
+		putVal(h, 2*L+L-5, dt, math.Inf(1), 0) // row 2: +inf in the last chunk
+		putVal(h, 4*L+100, dt, 60, 0)           // row 4: one large value
+		want := outView(t, in.Shape, dt, nil)
+		if err := cpu.Backend.Softmax([]int{1}, in, want); err != nil {
+			t.Fatal(err)
+		}
+		got := outView(t, in.Shape, dt, s)
+		if err := s.Softmax([]int{1}, in, got); err != nil {
+			t.Fatal(err)
+		}
+		compare(t, fmt.Sprintf("softmax long rows %v", dt), got, want, 4*tolerance(dt))
 	}
 }
 
