@@ -6,3 +6,6 @@ func SetSoftmaxThreads(threads int) { softmaxThreads = threads }
 
 // MemoryBandwidth returns the stream's device's peak memory bandwidth.
 func MemoryBandwidth(s *Stream) float64 { return s.memoryBandwidth() }
+
+// SetSoftmaxCluster turns the cluster softmax kernel on or off.
+func SetSoftmaxCluster(on bool) { softmaxNoCluster = !on }

@@ -451,6 +451,11 @@ func softmaxEntries(dt core.Dtype) func() string {
 	t := ctype[dt]
 	e.add(`extern "C" __global__ void __launch_bounds__(256) softmax_rw(const %s* x, %s* y, i64 nRows, i64 L, Layout<2> kept) { softmax_rows<%s, true>(x, y, nRows, L, kept); }`, t, t, t)
 	e.add(`extern "C" __global__ void __launch_bounds__(1024) softmax_rb(const %s* x, %s* y, i64 nRows, i64 L, Layout<2> kept) { softmax_rows<%s, false>(x, y, nRows, L, kept); }`, t, t, t)
+	if dt.Size() <= 4 {
+		for k := 2; k <= softmaxClusterMax; k++ {
+			e.add(`extern "C" __global__ void __cluster_dims__(%d, 1, 1) __launch_bounds__(256, 6) softmax_k%d(const %s* x, %s* y, i64 L, Layout<2> kept) { softmax_cluster<%s, %d>(x, y, L, kept); }`, k, k, t, t, t, k)
+		}
+	}
 	e.add(`extern "C" __global__ void softmax_g(const %s* x, %s* y, i64 nGroups, i64 G, Layout<2> kept, Layout<2> red) { softmax_groups<%s>(x, y, nGroups, G, kept, red); }`, t, t, t)
 	e.add(`extern "C" __global__ void softmax_c(const %s* x, %s* y, i64 nGroups, i64 G, Layout<2> kept, Layout<2> red) { softmax_cols<%s>(x, y, nGroups, G, kept, red); }`, t, t, t)
 	return source(e.String(), "reduce.cuh")
@@ -472,6 +477,37 @@ func (s *Stream) memoryBandwidth() float64 {
 	bandwidths.Store(s.dev, bw)
 	return bw
 }
+
+// softmaxChunk is the number of elements of a row that one block of a
+// cluster softmax holds (SOFTMAX_CHUNK in reduce.cuh); softmaxClusterMax
+// is the most blocks in a cluster.
+const (
+	softmaxChunk      = 8192
+	softmaxClusterMax = 8
+)
+
+// softmaxCluster returns the number of blocks of the cluster that each
+// contiguous row of G elements gets, or 0 where the cluster kernel does not
+// apply: it needs compute capability 9.0, a float type of at most 4 bytes,
+// rows longer than one block's chunk and at most softmaxClusterMax chunks,
+// and rows that start on 16 bytes in x and y.
+func (s *Stream) softmaxCluster(dt core.Dtype, G int, px, py uintptr, kept *layout2) int {
+	if softmaxNoCluster || s.dev.info.ComputeMajor < 9 || dt.Size() > 4 || G <= softmaxChunk || G > softmaxClusterMax*softmaxChunk {
+		return 0
+	}
+	if (G*dt.Size())%16 != 0 || px%16 != 0 || py%16 != 0 {
+		return 0
+	}
+	for d := 0; d < int(kept.ndim); d++ {
+		if kept.strides[0][d]*int64(dt.Size())%16 != 0 || kept.strides[1][d]*int64(dt.Size())%16 != 0 {
+			return 0
+		}
+	}
+	return (G + softmaxChunk - 1) / softmaxChunk
+}
+
+// softmaxNoCluster turns the cluster kernel off, for benchmarks.
+var softmaxNoCluster bool
 
 // softmaxThreads (0: by size) sets the block size of the row kernel, for
 // benchmarks.
@@ -529,6 +565,15 @@ func (s *Stream) Softmax(axes []int, in, out core.View) error {
 	var a Params
 	if red.ndim <= 1 && red.strides[0][0] == 1 && red.strides[1][0] == 1 || G == 1 {
 		a.Ptr(px).Ptr(py).Int(nGroups).Int(G).Ref(unsafe.Pointer(kept))
+		if k := s.softmaxCluster(dt, G, px, py, kept); k > 0 {
+			f, err := fn(8+k, fmt.Sprintf("softmax_k%d", k))
+			if err != nil {
+				return err
+			}
+			a.Reset()
+			a.Ptr(px).Ptr(py).Int(G).Ref(unsafe.Pointer(kept))
+			return s.Launch(f, [3]int{nGroups * k, 1, 1}, block256, 0, &a)
+		}
 		if G <= 1024 {
 			f, err := fn(0, "softmax_rw")
 			if err != nil {

@@ -496,7 +496,7 @@ func TestSoftmaxLongRows(t *testing.T) {
 			}
 		}
 		putVal(h, 2*L+L-5, dt, math.Inf(1), 0) // row 2: +inf in the last chunk
-		putVal(h, 4*L+100, dt, 60, 0)           // row 4: one large value
+		putVal(h, 4*L+100, dt, 60, 0)          // row 4: one large value
 		want := outView(t, in.Shape, dt, nil)
 		if err := cpu.Backend.Softmax([]int{1}, in, want); err != nil {
 			t.Fatal(err)
@@ -555,11 +555,14 @@ func BenchmarkSoftmax4096x32768(b *testing.B) {
 	for _, v := range []struct {
 		name    string
 		threads int
-	}{{"threads1024", 1024}, {"threads512", 512}, {"auto", 0}} {
+		cluster bool
+	}{{"threads1024", 1024, false}, {"threads512", 512, false}, {"rows", 0, false}, {"cluster", 0, true}} {
 		b.Run(v.name, func(b *testing.B) {
 			bindThread(b, s)
 			cuda.SetSoftmaxThreads(v.threads)
+			cuda.SetSoftmaxCluster(v.cluster)
 			defer cuda.SetSoftmaxThreads(0)
+			defer cuda.SetSoftmaxCluster(true)
 			b.SetBytes(2 * 4 * rows * cols) // one read and one write
 			for i := -1; i < b.N; i++ {
 				if i == 0 {

@@ -57,3 +57,4 @@ __device__ void __syncwarp(unsigned = 0xffffffff);
 __device__ unsigned __match_any_sync(unsigned, unsigned);
 __device__ unsigned __match_any_sync(unsigned, unsigned long long);
 #define __launch_bounds__(...) __attribute__((launch_bounds(__VA_ARGS__)))
+#define __cluster_dims__(...)

@@ -816,6 +816,183 @@ __device__ void softmax_rows(const T* x, T* y, i64 nRows, i64 L, Layout<2> kept)
   for (i64 j = yh + nw * V + t; j < L; j += nt) py[j] = narrow<T>(exp_(widen(px[j]) - m) * inv);
 }
 
+// Thread block clusters (compute capability 9.0): a cluster's blocks run
+// at once and read each other's shared memory. Compiled for older devices,
+// the cluster kernels are empty: the backend does not launch them there.
+#if __CUDA_ARCH__ >= 900
+
+// smem_addr is the shared-memory address of p, a pointer into shared memory.
+__device__ __forceinline__ u32 smem_addr(const void* p) {
+  u32 a;
+  asm("{ .reg .u64 t; cvta.to.shared.u64 t, %1; cvt.u32.u64 %0, t; }" : "=r"(a) : "l"(p));
+  return a;
+}
+// cluster_rank is the block's place in its cluster.
+__device__ __forceinline__ u32 cluster_rank() {
+  u32 r;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;" : "=r"(r));
+  return r;
+}
+// cluster_arrive and cluster_wait split a barrier of the cluster's threads:
+// writes to shared memory before the arrive are seen by reads after the
+// wait, in every block of the cluster.
+__device__ __forceinline__ void cluster_arrive() { asm volatile("barrier.cluster.arrive.release.aligned;" ::: "memory"); }
+__device__ __forceinline__ void cluster_wait() { asm volatile("barrier.cluster.wait.acquire.aligned;" ::: "memory"); }
+
+// F2 is a pair of floats, read from another block's shared memory at once.
+struct alignas(8) F2 { float x, y; };
+
+// cluster_load2 reads the pair at p in the shared memory of block rank of
+// the cluster, where p is this block's address of the same variable.
+__device__ __forceinline__ F2 cluster_load2(const F2* p, u32 rank) {
+  u32 r;
+  F2 v;
+  asm("mapa.shared::cluster.u32 %0, %1, %2;" : "=r"(r) : "r"(smem_addr(p)), "r"(rank));
+  asm volatile("ld.shared::cluster.v2.f32 {%0, %1}, [%2];" : "=f"(v.x), "=f"(v.y) : "r"(r));
+  return v;
+}
+
+// copy16_async starts a copy of 16 bytes from global to shared memory;
+// copy_wait waits for the thread's copies.
+__device__ __forceinline__ void copy16_async(void* dst, const void* src) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(smem_addr(dst)), "l"(src) : "memory");
+}
+__device__ __forceinline__ void copy_wait() { asm volatile("cp.async.wait_all;" ::: "memory"); }
+
+// SOFTMAX_CHUNK is the number of elements of a row that one block of a
+// cluster softmax holds in shared memory.
+#define SOFTMAX_CHUNK 8192
+
+// softmax_cluster: rows of L contiguous elements (L a multiple of the
+// 16-byte vector, rows 16-byte aligned, SOFTMAX_CHUNK < L <= K *
+// SOFTMAX_CHUNK), each split over a cluster of K blocks of 256 threads. A
+// block copies its chunk of the row into shared memory asynchronously (so
+// that registers do not limit the bytes in flight), finds the chunk's
+// maximum m and sum s of exp(x - m), publishes (m, s), and from the
+// cluster's pairs finds the row's maximum M and sum S; then y = exp(x - m)
+// * exp(m - M) / S. The row is read from memory once and written once,
+// where softmax_rows reads it twice (the second time from L2, when the rows
+// in flight fit there). Float types of at most 4 bytes.
+template <class T, int K>
+__device__ void softmax_cluster(const T* x, T* y, i64 L, Layout<2> kept) {
+  constexpr int V = 16 / sizeof(T), NT = 256, NV = SOFTMAX_CHUNK / V / NT;
+  typedef RVec<T, V> Vec;
+  __shared__ Vec buf[SOFTMAX_CHUNK / V];
+  __shared__ float red[NT / 32];
+  __shared__ F2 part;  // this block's m and s, read by the cluster
+  __shared__ float scale;
+  const u32 rank = cluster_rank();
+  const int t = threadIdx.x, lane = t & 31, w = t >> 5;
+  i64 ox, oy;
+  loff2(kept, blockIdx.x / K, ox, oy);
+  const i64 start = (i64)rank * SOFTMAX_CHUNK;
+  i64 n = L - start;
+  n = n < 0 ? 0 : n > SOFTMAX_CHUNK ? SOFTMAX_CHUNK : n;
+  const Vec* vx = (const Vec*)(x + ox + start);
+  Vec* vy = (Vec*)(y + oy + start);
+  const int nv = (int)(n / V);
+  // Each thread later reads only the vectors it copied.
+#pragma unroll
+  for (int k = 0; k < NV; k++) {
+    const int i = t + k * NT;
+    if (i < nv) copy16_async(buf + i, vx + i);
+  }
+  copy_wait();
+  // The chunk's maximum; a NaN anywhere makes it NaN.
+  float m = -inf_of<float>();
+  bool nan = false;
+#pragma unroll
+  for (int k = 0; k < NV; k++) {
+    const int i = t + k * NT;
+    if (i < nv) {
+      const Vec q = buf[i];
+#pragma unroll
+      for (int j = 0; j < V; j++) {
+        const float f = (float)widen(q.v[j]);
+        m = f > m ? f : m;
+        nan = nan || f != f;
+      }
+    }
+  }
+  if (nan) m = nan_of<float>();
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) {
+    float u = __shfl_xor_sync(0xffffffffu, m, o);
+    m = (u > m || u != u) ? u : m;
+  }
+  if (lane == 0) red[w] = m;
+  __syncthreads();
+  m = red[0];
+#pragma unroll
+  for (int k = 1; k < NT / 32; k++) m = (red[k] > m || red[k] != red[k]) ? red[k] : m;
+  // The sum of exp(x - m); zero when m is -inf (nothing but -inf).
+  const bool none = m == -inf_of<float>();
+  float s = 0;
+  if (!none) {
+#pragma unroll
+    for (int k = 0; k < NV; k++) {
+      const int i = t + k * NT;
+      if (i < nv) {
+        const Vec q = buf[i];
+#pragma unroll
+        for (int j = 0; j < V; j++) s += exp_((float)widen(q.v[j]) - m);
+      }
+    }
+  }
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
+  __syncthreads();  // everyone has read red's maxima
+  if (lane == 0) red[w] = s;
+  __syncthreads();
+  if (t == 0) {
+    s = 0;
+#pragma unroll
+    for (int k = 0; k < NT / 32; k++) s += red[k];
+    part = F2{m, s};
+  }
+  cluster_arrive();
+  cluster_wait();
+  if (w == 0) {
+    // Lane r reads block r's pair.
+    F2 p = lane < K ? cluster_load2(&part, lane) : F2{-inf_of<float>(), 0.0f};
+    float M = p.x;
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) {
+      float u = __shfl_xor_sync(0xffffffffu, M, o);
+      M = (u > M || u != u) ? u : M;
+    }
+    float S = p.x == -inf_of<float>() ? 0.0f : p.y * exp_(p.x - M);
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) S += __shfl_xor_sync(0xffffffffu, S, o);
+    // A row holding NaN or +Inf, or nothing but -inf, becomes NaN, as on
+    // the CPU.
+    float c = none ? 0.0f : exp_(m - M) / S;
+    if (!(M < inf_of<float>()) || M == -inf_of<float>()) c = nan_of<float>();
+    if (lane == 0) scale = c;
+  }
+  // Done reading the cluster's shared memory; the blocks may leave once
+  // all have arrived.
+  cluster_arrive();
+  __syncthreads();
+  const float c = scale;
+#pragma unroll
+  for (int k = 0; k < NV; k++) {
+    const int i = t + k * NT;
+    if (i < nv) {
+      const Vec q = buf[i];
+      Vec o;
+#pragma unroll
+      for (int j = 0; j < V; j++) o.v[j] = narrow<T>((none ? 0.0f : exp_((float)widen(q.v[j]) - m)) * c);
+      st_stream(vy + i, o);
+    }
+  }
+  cluster_wait();
+}
+#else
+template <class T, int K>
+__device__ void softmax_cluster(const T* x, T* y, i64 L, Layout<2> kept) {}
+#endif
+
 // softmax_groups: any layout; one block per group of G elements, whose
 // offsets come from red (x and y strides) after the group's from kept.
 template <class T>
