@@ -45,6 +45,31 @@ func TestGPUStreamsOrdered(t *testing.T) {
 	}
 }
 
+// TestGPUAcrossDevices uses arrays computed on one GPU on another, both
+// ways, with large arrays so that the copies run while work is queued.
+func TestGPUAcrossDevices(t *testing.T) {
+	needGPU(t)
+	if DeviceCount(GPUType) < 2 {
+		t.Skip("one GPU: this test needs two")
+	}
+	gpu1 := Device{GPUType, 1}
+	const n = 1 << 22
+	x := Arange(n, Float32)
+	for i := 0; i < 4; i++ {
+		a := Multiply(Sqrt(Add(x, 1, GPU), GPU), 2, GPU) // on GPU 0
+		b := Add(a, 1, gpu1)                            // a copied to GPU 1
+		c := Subtract(b, a, GPU)                        // b copied to GPU 0, a used where it is
+		d := Add(b, Multiply(a, 0, gpu1), gpu1)         // a's copy on GPU 1 reused
+		if got := Item[float32](Sum(c, CPU)); got != n {
+			t.Fatalf("round %d: sum of b - a is %v, want %d", i, got, n)
+		}
+		want := Add(Multiply(Sqrt(Add(x, 1, CPU), CPU), 2, CPU), 1, CPU)
+		if !Item[bool](AllClose(d, want, CPU)) {
+			t.Fatalf("round %d: values differ after the copies", i)
+		}
+	}
+}
+
 func TestGPUOutOfMemory(t *testing.T) {
 	needGPU(t)
 	info, err := GetDeviceInfo(GPU)

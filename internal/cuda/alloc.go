@@ -274,6 +274,11 @@ type devBuf struct {
 	dev    *Device
 	writer *Stream       // the stream whose work writes the copy
 	seen   atomic.Uint64 // streams ordered after the writer's work
+
+	// Copies on other devices, made on first use there (arrays never
+	// change once computed, so a copy stays true), by device index.
+	replicaMu sync.Mutex
+	replicas  []*devBuf
 }
 
 var _ core.DeviceCopy = (*devBuf)(nil)
@@ -293,7 +298,14 @@ func (b *devBuf) CopyToHost(dst []byte) error {
 
 // Free returns the block to the cache. The work already queued that reads
 // it stays ordered before any reuse (see Allocator).
-func (b *devBuf) Free() { b.dev.alloc.put(b.blk) }
+func (b *devBuf) Free() {
+	b.dev.alloc.put(b.blk)
+	for _, r := range b.replicas {
+		if r != nil {
+			r.dev.alloc.put(r.blk)
+		}
+	}
+}
 
 // Ptr returns the device address.
 func (b *devBuf) Ptr() uintptr { return b.blk.ptr }

@@ -127,12 +127,20 @@ func cstr(s string) *byte {
 func ptr[T any](p *T) uintptr { return uintptr(unsafe.Pointer(p)) }
 
 // onThread runs f with the OS thread locked and the context of dev
-// current on it, for calls made from goroutines other than a stream's worker.
+// current on it, then makes the thread's previous context current again
+// (a stream's worker may call it for another device).
 func onThread(dev *Device, f func() error) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := dev.makeCurrent(); err != nil {
-		return err
+	var prev uintptr
+	call(drv.cuCtxGetCurrent, ptr(&prev))
+	if prev != dev.ctx {
+		if err := dev.makeCurrent(); err != nil {
+			return err
+		}
+		if prev != 0 {
+			defer call(drv.cuCtxSetCurrent, prev)
+		}
 	}
 	return f()
 }

@@ -20,8 +20,11 @@ type Stream struct {
 	bit    uint64 // 1<<id, or 0 for streams numbered 64 or more
 	handle uintptr
 	event  uintptr // for waits on other streams, used by this stream's thread
-	blasSt *blasState
-	errRec *indexRecord // see ErrorRecord
+	// peerEvents are its events on other devices, for waits on their
+	// streams (guarded by errMu).
+	peerEvents map[*Device]uintptr
+	blasSt     *blasState
+	errRec     *indexRecord // see ErrorRecord
 	// indexOp names the op of the index kernels that follow, for their
 	// errors (see SetIndexOp).
 	indexOp string
@@ -252,8 +255,14 @@ func (s *Stream) Ptr(buf *core.Buffer) (uintptr, error) {
 		}
 	}
 	db, ok := dc.(*devBuf)
-	if !ok || db.dev != s.dev {
-		return 0, fmt.Errorf("cuda: an array on another device cannot be used on gpu %d", s.dev.Index)
+	if !ok {
+		return 0, fmt.Errorf("cuda: an array held elsewhere cannot be used on gpu %d", s.dev.Index)
+	}
+	if db.dev != s.dev {
+		var err error
+		if db, err = s.replica(db); err != nil {
+			return 0, err
+		}
 	}
 	if s.bit == 0 || db.seen.Load()&s.bit == 0 {
 		if db.writer != s {
@@ -270,6 +279,75 @@ func (s *Stream) Ptr(buf *core.Buffer) (uintptr, error) {
 		}
 	}
 	return db.blk.ptr, nil
+}
+
+// replica returns the copy on s's device of db, which lives on another
+// device, making it on s first: s waits for db's writer through an event
+// of that device, then copies device to device, and the caller waits for
+// the copy.
+func (s *Stream) replica(db *devBuf) (*devBuf, error) {
+	db.replicaMu.Lock()
+	defer db.replicaMu.Unlock()
+	if i := s.dev.Index; i < len(db.replicas) && db.replicas[i] != nil {
+		return db.replicas[i], nil
+	}
+	if err := s.waitForPeer(db.writer); err != nil {
+		return nil, err
+	}
+	blk, err := s.dev.alloc.get(s, db.size)
+	if err != nil {
+		return nil, err
+	}
+	err = check("cuMemcpyPeerAsync", drv.cuMemcpyPeerAsync, blk.ptr, s.dev.ctx, db.blk.ptr, db.dev.ctx, uintptr(db.size), s.handle)
+	if err != nil {
+		s.dev.alloc.put(blk)
+		return nil, err
+	}
+	// The source's device knows nothing of s: wait for the copy here, so
+	// that the source block may be freed and reused there at any time.
+	if err := s.Drain(); err != nil {
+		return nil, err
+	}
+	r := &devBuf{blk: blk, size: db.size, dev: s.dev, writer: s}
+	r.seen.Store(s.bit)
+	for len(db.replicas) <= s.dev.Index {
+		db.replicas = append(db.replicas, nil)
+	}
+	db.replicas[s.dev.Index] = r
+	return r, nil
+}
+
+// waitForPeer orders s after the work queued so far on t, a stream of
+// another device, through an event of t's device.
+func (s *Stream) waitForPeer(t *Stream) error {
+	ev, err := s.peerEvent(t.dev)
+	if err != nil {
+		return err
+	}
+	err = onThread(t.dev, func() error { return check("cuEventRecord", drv.cuEventRecord, ev, t.handle) })
+	if err != nil {
+		return err
+	}
+	return check("cuStreamWaitEvent", drv.cuStreamWaitEvent, s.handle, ev, 0)
+}
+
+// peerEvent returns s's event on device d, made on first use.
+func (s *Stream) peerEvent(d *Device) (uintptr, error) {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	if ev, ok := s.peerEvents[d]; ok {
+		return ev, nil
+	}
+	var ev uintptr
+	err := onThread(d, func() error { return check("cuEventCreate", drv.cuEventCreate, ptr(&ev), 2 /* no timing */) })
+	if err != nil {
+		return 0, err
+	}
+	if s.peerEvents == nil {
+		s.peerEvents = map[*Device]uintptr{}
+	}
+	s.peerEvents[d] = ev
+	return ev, nil
 }
 
 // Launch runs kernel f over grid blocks of block threads with shared bytes
