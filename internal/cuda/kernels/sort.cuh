@@ -1,7 +1,9 @@
 // Sorting, searching and moving elements along an axis, in the order of the
 // CPU kernels (internal/cpu/sort.go): every element maps to an unsigned key
 // whose order is NumPy's order of the elements, and lines are sorted by
-// (key, position) pairs, which makes every sort stable.
+// (key, position) pairs, which makes every sort stable; values sorts of
+// long lines sort keys alone that decode to the elements (radix_exact_key),
+// where only elements of the same bits are equal.
 //
 // Keys: bool and unsigned integers are their own bits; signed integers flip
 // the sign bit; floats flip the sign bit of positive numbers and every bit
