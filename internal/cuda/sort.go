@@ -11,10 +11,12 @@ import (
 
 // Sorting (kernels/sort.cuh): lines of up to sortBlockMax elements are
 // sorted one block per line (several short lines per block) in shared
-// memory by a bitonic network over (key, position) pairs; longer lines by
-// a device-wide radix sort of such pairs, 8 bits per pass. Both are stable
-// and write the sorted positions or the elements at them (not decoded
-// keys, so that NaN payloads survive). A partition is a sort.
+// memory by a bitonic network over (key, position) pairs, which writes the
+// sorted positions or the elements at them (not decoded keys, so that NaN
+// payloads survive). Longer lines go through a device-wide radix sort, 8
+// bits per pass, of keys alone for values sorts (keys that decode to the
+// elements' exact bits) or of (key, position) pairs for argsorts and
+// complex numbers. Both are stable. A partition is a sort.
 
 // sortBlockMax is the longest line sorted in shared memory: 4096 pairs of
 // a 64-bit key and a position fill the 48 KiB a block may use.
@@ -23,10 +25,6 @@ const sortBlockMax = 4096
 // sortBlockPairs is the number of padded elements a block takes when its
 // lines are shorter than that.
 const sortBlockPairs = 2048
-
-// radixTile is the number of elements of one tile of the radix sort
-// (RADIX_TILE in sort.cuh).
-const radixTile = 4096
 
 // lineGeom describes the lines along one axis of an input and a row-major
 // output of its shape: their length, their number, the offsets of their
@@ -74,24 +72,22 @@ func sortSource(dt core.Dtype) func() string {
 		k = "u64"
 	}
 	e.add(`extern "C" __global__ void sort_block_k(const %s* in, void* out, i64 n, i64 lines, Layout<2> rows, i64 is, i64 os, i32 p, i32 lpb, i32 indices, i32 zero) { sort_block<%s>(in, out, n, lines, rows, is, os, p, lpb, indices, zero); }`, t, t)
-	e.add(`extern "C" __global__ void sort_encode_k(const %s* in, %s* keys, u32* idx, i64 total, i64 n, i64 line0, Layout<2> rows, i64 is, i32 zero) { sort_encode<%s>(in, keys, idx, total, n, line0, rows, is, zero); }`, t, k, t)
-	e.add(`extern "C" __global__ void sort_decode_k(const %s* in, void* out, const u32* idx, i64 total, i64 n, i64 line0, Layout<2> rows, i64 is, i64 os, i32 indices) { sort_decode<%s>(in, out, idx, total, n, line0, rows, is, os, indices); }`, t, t)
+	for _, pairs := range []string{"keys", "pairs"} {
+		p := "true"
+		if pairs == "keys" {
+			if dt == core.Complex64 {
+				continue // complex keys are not one to one: their values sorts go by pairs
+			}
+			p = "false"
+		}
+		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_hist_%s_k(const %s* in, const %s* keys, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, u32 shift, i32 flags, u32* hist) { radix_hist<%s, %s>(in, keys, n, tpl, line0, rows, is, shift, flags, hist); }`, pairs, t, k, t, p)
+		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scatter_%s_k(const %s* in, const %s* kin, const u32* iin, %s* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, i64 os, u32 shift, i32 flags, const u32* hist, const u32* totals) { radix_scatter<%s, %s>(in, kin, iin, kout, iout, out, n, tpl, line0, rows, is, os, shift, flags, hist, totals); }`, pairs, t, k, k, t, p)
+	}
+	e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scan_k(u32* hist, i64 tpl, u32* totals) { radix_scan(hist, tpl, totals); }`)
 	e.add(`extern "C" __global__ void searchsorted_k(const %s* a, i64 na, i64 as, const %s* v, u32* out, i64 m, Layout<1> l, i32 right) { searchsorted<%s>(a, na, as, v, out, m, l, right); }`, t, t, t)
 	e.add(`extern "C" __global__ void take_along_k(const %s* in, const u32* idx, %s* out, i64 m, Layout<3> l, i64 sa, i64 limit, i32 axis, IndexRecord* rec, u32 code) { take_along<%s>(in, idx, out, m, l, sa, limit, axis, rec, code); }`, t, t, t)
 	e.add(`extern "C" __global__ void scatter_add_along_k(const %s* upd, const u32* idx, %s* out, i64 m, Layout<3> l, i64 so, i64 limit, i32 axis, IndexRecord* rec, u32 code) { scatter_add_along<%s>(upd, idx, out, m, l, so, limit, axis, rec, code); }`, t, t, t)
 	return source(e.String(), "views.cuh", "sort.cuh")
-}
-
-// radixSource is the module of the radix sort's passes, for 32- and 64-bit
-// keys.
-func radixSource() string {
-	var e entryList
-	for _, k := range []string{"u32", "u64"} {
-		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_hist_%s(const %s* keys, const u32* idx, i64 total, i64 n, u32 shift, i32 byline, u32* hist, u32 nb) { radix_hist<%s>(keys, idx, total, n, shift, byline, hist, nb); }`, k, k, k)
-		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scatter_%s(const %s* kin, const u32* iin, %s* kout, u32* iout, i64 total, i64 n, u32 shift, i32 byline, const u32* hist, const u32* totals, u32 nb) { radix_scatter<%s>(kin, iin, kout, iout, total, n, shift, byline, hist, totals, nb); }`, k, k, k, k)
-	}
-	e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scan_k(u32* hist, u32 nb, u32* totals) { radix_scan(hist, nb, totals); }`)
-	return source(e.String(), "views.cuh", "sort.cuh")()
 }
 
 // sortKernel returns kernel name of dt's sort module.
@@ -155,20 +151,53 @@ func (s *Stream) sortBlocks(dt core.Dtype, pin, pout uintptr, g lineGeom, indice
 	return s.Launch(f, [3]int{(g.lines + lpb - 1) / lpb, 1, 1}, [3]int{threads, 1, 1}, shared, &pr)
 }
 
-// sortRadix sorts long lines with the radix sort, in groups of lines of
-// fewer than 2^32 elements together.
-func (s *Stream) sortRadix(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) error {
-	group := min(g.lines, math.MaxUint32/g.n)
-	total := group * g.n
-	ks := sortKeySize(dt)
-	nb := (total + radixTile - 1) / radixTile
-	kname := "u32"
-	if ks == 8 {
-		kname = "u64"
+// radixTile is the number of elements of one tile of the radix sort for
+// keys of ks bytes, alone or with positions (radix_tile in sort.cuh).
+func radixTile(ks int, pairs bool) int {
+	if ks == 4 && !pairs {
+		return 8192
 	}
-	// Scratch: two key and two position buffers, the tiles' digit counts
-	// and the digits' totals. Released once the work that uses them is
-	// queued: later users of the memory run after it on this stream.
+	return 4096
+}
+
+// radixGroup is the number of elements the radix sort takes at once (more
+// when one line is longer): the lines of a group share its launches.
+const radixGroup = 1 << 28
+
+// The flags of a radix pass (RADIX_* in sort.cuh).
+const (
+	radixExact   = 1
+	radixZero    = 2
+	radixLast    = 4
+	radixIndices = 8
+)
+
+// sortRadix sorts long lines with the radix sort, one pass per byte of
+// the keys, in groups of lines.
+func (s *Stream) sortRadix(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) error {
+	ks := sortKeySize(dt)
+	// Values sorts sort the keys alone (radix_exact_key), except those of
+	// complex numbers, whose keys are not one to one.
+	pairs := indices || dt == core.Complex64
+	variant, kind := 1, "keys"
+	flags := int32(radixExact)
+	if pairs {
+		variant, kind, flags = 2, "pairs", 0
+		if zero {
+			flags |= radixZero
+		}
+		if indices {
+			flags |= radixIndices
+		}
+	}
+	tile := radixTile(ks, pairs)
+	tpl := (g.n + tile - 1) / tile
+	group := max(1, min(g.lines, radixGroup/g.n))
+	passes := dt.Size() // complex numbers: 8 bytes of key
+	// Scratch: the keys (and positions) between passes, the tiles' digit
+	// counts and the digits' totals per line. Released once the work that
+	// uses them is queued: later users of the memory run after it on this
+	// stream.
 	var bufs []*core.Buffer
 	defer func() {
 		for _, b := range bufs {
@@ -185,86 +214,69 @@ func (s *Stream) sortRadix(dt core.Dtype, pin, pout uintptr, g lineGeom, indices
 	}
 	var keys, idx [2]uintptr
 	var err error
-	for i := range 2 {
-		if keys[i], err = scratch(total * ks); err != nil {
+	for i := range min(2, passes-1) {
+		if keys[i], err = scratch(group * g.n * ks); err != nil {
 			return err
 		}
-		if idx[i], err = scratch(total * 4); err != nil {
-			return err
+		if pairs {
+			if idx[i], err = scratch(group * g.n * 4); err != nil {
+				return err
+			}
 		}
 	}
-	hist, err := scratch(256 * nb * 4)
+	hist, err := scratch(group * 256 * tpl * 4)
 	if err != nil {
 		return err
 	}
-	totals, err := scratch(256 * 4)
+	totals, err := scratch(group * 256 * 4)
 	if err != nil {
 		return err
 	}
-	encode, err := s.sortKernel(dt, 1, "sort_encode_k")
+	histK, err := s.sortKernel(dt, 10+variant, "radix_hist_"+kind+"_k")
 	if err != nil {
 		return err
 	}
-	decode, err := s.sortKernel(dt, 2, "sort_decode_k")
+	scanK, err := s.sortKernel(dt, 10, "radix_scan_k")
 	if err != nil {
 		return err
 	}
-	histK, err := s.kernel(fnKey{"radix_hist", 0, 0, 0, ks}, "sort_radix", radixSource, "radix_hist_"+kname)
+	scatterK, err := s.sortKernel(dt, 20+variant, "radix_scatter_"+kind+"_k")
 	if err != nil {
 		return err
 	}
-	scanK, err := s.kernel(fnKey{"radix_scan", 0, 0, 0, 0}, "sort_radix", radixSource, "radix_scan_k")
-	if err != nil {
-		return err
-	}
-	scatterK, err := s.kernel(fnKey{"radix_scatter", 0, 0, 0, ks}, "sort_radix", radixSource, "radix_scatter_"+kname)
-	if err != nil {
-		return err
-	}
-	keyPasses := dt.Size()
+	var pr Params
 	for line0 := 0; line0 < g.lines; line0 += group {
 		cnt := min(group, g.lines-line0)
-		tot := cnt * g.n
-		blocks := (tot + radixTile - 1) / radixTile
-		var pr Params
-		pr.Ptr(pin).Ptr(keys[0]).Ptr(idx[0]).Int(tot).Int(g.n).Int(line0).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int32(b2i(zero))
-		if err := s.Launch(encode, s.stridedGrid(tot), block256, 0, &pr); err != nil {
-			return err
-		}
-		linePasses := (bits.Len(uint(cnt-1)) + 7) / 8
-		cur := 0
-		for pass := 0; pass < keyPasses+linePasses; pass++ {
-			byline := pass >= keyPasses
-			shift := 8 * pass
-			kin, kout := keys[cur], keys[1-cur]
-			if byline {
-				shift = 8 * (pass - keyPasses)
-				kin, kout = 0, 0
-			} else if pass == keyPasses-1 {
-				kout = 0 // the keys are not read after the last key pass
+		for pass := range passes {
+			// Pass p reads keys[(p-1)%2] (the input first) and writes
+			// keys[p%2] (the output last).
+			var kin, iin, kout, iout uintptr
+			if pass > 0 {
+				kin, iin = keys[(pass-1)%2], idx[(pass-1)%2]
 			}
+			f := flags
+			if pass < passes-1 {
+				kout, iout = keys[pass%2], idx[pass%2]
+			} else {
+				f |= radixLast
+			}
+			shift := int32(8 * pass)
 			pr.Reset()
-			pr.Ptr(kin).Ptr(idx[cur]).Int(tot).Int(g.n).Int32(int32(shift)).Int32(b2i(byline)).Ptr(hist).Int32(int32(blocks))
-			if err := s.Launch(histK, [3]int{blocks, 1, 1}, block256, 0, &pr); err != nil {
+			pr.Ptr(pin).Ptr(kin).Int(g.n).Int(tpl).Int(line0).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int32(shift).Int32(f).Ptr(hist)
+			if err := s.Launch(histK, [3]int{cnt * tpl, 1, 1}, block256, 0, &pr); err != nil {
 				return err
 			}
 			pr.Reset()
-			pr.Ptr(hist).Int32(int32(blocks)).Ptr(totals)
-			if err := s.Launch(scanK, [3]int{256, 1, 1}, block256, 0, &pr); err != nil {
+			pr.Ptr(hist).Int(tpl).Ptr(totals)
+			if err := s.Launch(scanK, [3]int{cnt * 256, 1, 1}, block256, 0, &pr); err != nil {
 				return err
 			}
 			pr.Reset()
-			pr.Ptr(kin).Ptr(idx[cur]).Ptr(kout).Ptr(idx[1-cur]).Int(tot).Int(g.n).Int32(int32(shift)).Int32(b2i(byline)).
-				Ptr(hist).Ptr(totals).Int32(int32(blocks))
-			if err := s.Launch(scatterK, [3]int{blocks, 1, 1}, block256, 0, &pr); err != nil {
+			pr.Ptr(pin).Ptr(kin).Ptr(iin).Ptr(kout).Ptr(iout).Ptr(pout).Int(g.n).Int(tpl).Int(line0).Ref(unsafe.Pointer(g.rows)).
+				Int(g.is).Int(g.os).Int32(shift).Int32(f).Ptr(hist).Ptr(totals)
+			if err := s.Launch(scatterK, [3]int{cnt * tpl, 1, 1}, block256, 0, &pr); err != nil {
 				return err
 			}
-			cur = 1 - cur
-		}
-		pr.Reset()
-		pr.Ptr(pin).Ptr(pout).Ptr(idx[cur]).Int(tot).Int(g.n).Int(line0).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int(g.os).Int32(b2i(indices))
-		if err := s.Launch(decode, s.stridedGrid(tot), block256, 0, &pr); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -393,5 +405,4 @@ func init() {
 	for dt := core.Dtype(0); dt < core.NumDtypes; dt++ {
 		registerModule(sortModule(dt), sortSource(dt))
 	}
-	registerModule("sort_radix", radixSource)
 }

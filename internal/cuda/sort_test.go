@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -47,6 +48,10 @@ func sortCases() []sortCase {
 		{"radix columns", []int{5000, 3}, 0, testValues, false},
 		{"radix one line", []int{70000}, 0, randomValues(70000, 1e6, 3), false},
 		{"radix transposed", []int{4, 6000}, 1, withNaN, true},
+		{"radix just long", []int{5, sortBlockMax + 1}, 1, withNaN, false},
+		{"radix tiles", []int{3, 20000}, 1, append(randomValues(59000, 1e3, 9), testValues...), false},
+		{"radix whole tiles", []int{2, 16384}, 1, append(randomValues(3000, 50, 13), testValues...), false},
+		{"radix tiles transposed", []int{2, 20000}, 1, withNaN, true},
 	}
 }
 
@@ -179,6 +184,139 @@ func TestTakeScatterAlong(t *testing.T) {
 	syncStream(t, s) // the record was cleared
 }
 
+// nanBits reports whether u, the bits of an element of type dt, is a NaN.
+func nanBits(dt core.Dtype, u uint64) bool {
+	switch dt {
+	case core.Float16:
+		return u&0x7fff > 0x7c00
+	case core.Bfloat16:
+		return u&0x7fff > 0x7f80
+	case core.Float32:
+		return u&0x7fffffff > 0x7f800000
+	case core.Float64:
+		return u&(1<<63-1) > 0x7ff0000000000000
+	}
+	return false
+}
+
+// specialBits are bit patterns of type dt that a sort must place by their
+// bits: both zeros, both infinities and NaNs of both signs with several
+// payloads.
+func specialBits(dt core.Dtype) []uint64 {
+	switch dt {
+	case core.Float16:
+		return []uint64{0x8000, 0, 0x7c00, 0xfc00, 0x7e00, 0xfe00, 0x7c01, 0xffff, 0x7fff, 0xfc01, 0x8001, 0x0001}
+	case core.Bfloat16:
+		return []uint64{0x8000, 0, 0x7f80, 0xff80, 0x7fc0, 0xffc0, 0x7f81, 0xffff, 0x7fff, 0xff81, 0x8001, 0x0001}
+	case core.Float32:
+		return []uint64{0x80000000, 0, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0xffffffff,
+			0x7fffffff, 0xff800001, 0x80000001, 0x00000001}
+	case core.Float64:
+		return []uint64{1 << 63, 0, 0x7ff0000000000000, 0xfff0000000000000, 0x7ff8000000000000, 0xfff8000000000000,
+			0x7ff0000000000001, 1<<64 - 1, 1<<63 - 1, 0xfff0000000000001, 1<<63 + 1, 1}
+	}
+	return nil
+}
+
+// elemBits returns the bits of the n row-major elements of a view of type
+// dt (not complex).
+func elemBits(t *testing.T, v core.View) []uint64 {
+	t.Helper()
+	b := v.Buf.Bytes()
+	size := v.Dtype.Size()
+	out := make([]uint64, v.Size())
+	for i := range out {
+		var u uint64
+		for k := size - 1; k >= 0; k-- {
+			u = u<<8 | uint64(b[(v.Offset+i)*size+k])
+		}
+		out[i] = u
+	}
+	return out
+}
+
+// setBits writes u as the bits of element i of the buffer of v.
+func setBits(v core.View, i int, u uint64) {
+	b := v.Buf.Bytes()
+	size := v.Dtype.Size()
+	for k := range size {
+		b[i*size+k] = byte(u >> (8 * k))
+	}
+}
+
+// TestSortRadixBits sorts long lines whose elements include both zeros,
+// both infinities and NaNs of both signs with several payloads, and checks
+// every bit of the result against the CPU's: values sorts keep -0 before
+// +0 and every element's bits, NaNs come last (ordered by their bits on
+// cuda, while the CPU writes one NaN: only their bits as a whole are
+// compared); argsorts match the CPU's stable order exactly.
+func TestSortRadixBits(t *testing.T) {
+	s := testStream(t)
+	cases := []sortCase{
+		{"one line", []int{50000}, 0, randomValues(50000, 1e3, 21), false},
+		{"rows", []int{3, 20000}, 1, randomValues(60000, 200, 22), false},
+		{"columns", []int{20000, 3}, 0, randomValues(60000, 200, 23), false},
+		{"transposed", []int{3, 9000}, 1, randomValues(27000, 1e3, 24), true},
+	}
+	if !testing.Short() {
+		cases = append(cases, sortCase{"many tiles", []int{5_000_000}, 0, randomValues(5_000_000, 1e5, 25), false})
+	}
+	dts := []core.Dtype{core.Float32, core.Float16, core.Bfloat16, core.Float64, core.Int32, core.Uint32, core.Int64,
+		core.Uint64, core.Int16, core.Uint8, core.Bool}
+	for _, c := range cases {
+		for _, dt := range dts {
+			if c.shape[c.axis] > 1<<16 && dt != core.Float32 {
+				continue
+			}
+			what := fmt.Sprintf("%s %s", ctype[dt], c.name)
+			in := c.input(t, dt)
+			sp := specialBits(dt)
+			for i := 0; len(sp) > 0 && i < in.Size(); i += 5 {
+				setBits(in, i, sp[(i/5)%len(sp)])
+			}
+			inBits := elemBits(t, core.View{Buf: in.Buf, Dtype: dt, Shape: []int{in.Size()}, Strides: []int{1}})
+			for _, op := range []core.SortOp{core.SortValues, core.SortIndices} {
+				odt := dt
+				if op == core.SortIndices {
+					odt = core.Uint32
+				}
+				want, got := newHost(t, odt, c.shape), newGPU(t, s, odt, c.shape)
+				mustCPU(t, cpu.Backend.Sort(op, c.axis, 0, in, want))
+				if err := s.Sort(op, c.axis, 0, in, got); err != nil {
+					t.Fatalf("sort %d of %s: %v", op, what, err)
+				}
+				syncStream(t, s)
+				if op == core.SortIndices {
+					compare(t, "argsort of "+what, got, want, 0)
+					continue
+				}
+				g, w := elemBits(t, got), elemBits(t, want)
+				var gotNaN, inNaN []uint64
+				for i := range w {
+					if nanBits(dt, w[i]) {
+						if !nanBits(dt, g[i]) {
+							t.Fatalf("sort of %s: element %d is %#x, want a NaN", what, i, g[i])
+						}
+						gotNaN = append(gotNaN, g[i])
+					} else if g[i] != w[i] {
+						t.Fatalf("sort of %s: element %d is %#x, want %#x", what, i, g[i], w[i])
+					}
+				}
+				for _, u := range inBits {
+					if nanBits(dt, u) {
+						inNaN = append(inNaN, u)
+					}
+				}
+				slices.Sort(gotNaN)
+				slices.Sort(inNaN)
+				if !slices.Equal(gotNaN, inNaN) {
+					t.Fatalf("sort of %s: the NaNs' bits changed", what)
+				}
+			}
+		}
+	}
+}
+
 // benchSort sorts n random float32 on the GPU per iteration.
 func benchSort(b *testing.B, n int, op core.SortOp) {
 	s := smokeStream(b)
@@ -212,8 +350,9 @@ func benchSort(b *testing.B, n int, op core.SortOp) {
 	}
 }
 
-// BenchmarkSortGPU16M sorts 16M float32 (torch.sort's benchmark size).
-func BenchmarkSortGPU16M(b *testing.B) {
+// BenchmarkSortLong sorts one line of 16M float32 (torch.sort's benchmark
+// size): its values, and its positions (argsort).
+func BenchmarkSortLong(b *testing.B) {
 	b.Run("values", func(b *testing.B) { benchSort(b, 1<<24, core.SortValues) })
-	b.Run("indices", func(b *testing.B) { benchSort(b, 1<<24, core.SortIndices) })
+	b.Run("argsort", func(b *testing.B) { benchSort(b, 1<<24, core.SortIndices) })
 }

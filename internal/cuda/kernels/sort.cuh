@@ -1,7 +1,9 @@
 // Sorting, searching and moving elements along an axis, in the order of the
 // CPU kernels (internal/cpu/sort.go): every element maps to an unsigned key
 // whose order is NumPy's order of the elements, and lines are sorted by
-// (key, position) pairs, which makes every sort stable.
+// (key, position) pairs, which makes every sort stable; values sorts of
+// long lines sort keys alone that decode to the elements (radix_exact_key),
+// where only elements of the same bits are equal.
 //
 // Keys: bool and unsigned integers are their own bits; signed integers flip
 // the sign bit; floats flip the sign bit of positive numbers and every bit
@@ -131,71 +133,153 @@ __device__ void sort_block(const T* in, void* out, i64 n, i64 lines, const Layou
   }
 }
 
-// The device-wide sort of long lines: a least-significant-digit radix sort
-// of (key, position) pairs, 8 bits per pass, over the lines line0 ... of a
-// group laid end to end (total elements, fewer than 2^32). Positions are
-// the pairs' places in the group (line * n + j). After the passes over the
-// key's bytes, passes over the bytes of the line number (position / n)
-// bring each line's elements together, still in key order: element i of
-// the result belongs to line i / n.
+// The device-wide sort of long lines: a least-significant-digit radix sort,
+// 8 bits per pass, of every line of a group of lines at once. Each line is
+// cut into tiles (the last one partial); a pass counts the digits of every
+// tile (radix_hist), turns the counts into places (radix_scan) and moves
+// every tile's elements to them (radix_scatter), which keeps the order of
+// equal digits. The first pass reads the input and makes the keys on the
+// fly; the last one writes the result.
+//
+// Values sorts of every type but complex sort the keys alone, made by
+// radix_exact_key: a bijection of the elements' bits, so that the last pass
+// gets the elements back from the keys, NaN payloads included. Argsorts
+// and complex numbers sort (key, position) pairs, and the last pass writes
+// the positions or the elements at them.
 
 #define RADIX_THREADS 256
-#define RADIX_ITEMS 16
-#define RADIX_TILE (RADIX_THREADS * RADIX_ITEMS)
 #define RADIX_WARPS (RADIX_THREADS / 32)
+#define RADIX_XBYTES 32768  // the tile exchange buffer of radix_scatter
 
-template <class T>
-__device__ void sort_encode(const T* in, typename sort_key_t<T>::type* keys, u32* idx, i64 total, i64 n, i64 line0,
-                            const Layout<2>& rows, i64 is, i32 zero) {
-  for (i64 i = global_index(); i < total; i += global_stride()) {
-    i64 l = i / n, j = i - l * n;
-    i64 off[2];
-    line_offsets(rows, line0 + l, off);
-    keys[i] = sort_key<T>(in[off[0] + j * is], zero != 0);
-    idx[i] = (u32)i;
+// The flags of a pass.
+#define RADIX_EXACT 1     // keys by radix_exact_key (else sort_key)
+#define RADIX_ZERO 2      // sort_key maps -0 to +0
+#define RADIX_LAST 4      // write the result to out
+#define RADIX_INDICES 8   // the result is the positions
+
+// radix_tile is the number of elements of one tile: 8192 for 32-bit keys
+// alone, else 4096 (radixTile in sort.go).
+template <class K, bool PAIRS> struct radix_tile {
+  static const int size = (sizeof(K) == 4 && !PAIRS) ? 8192 : 4096;
+  static const int items = size / RADIX_THREADS;
+};
+
+// radix_exact_key maps the bits u of an element of type T (not complex) to
+// a key of NumPy's order, one to one: integers as sort_key; floats as
+// float_key without the NaN and zero rules, less the number of NaNs of one
+// sign (R), which carries the negative NaNs (the smallest keys before)
+// round to the top: -Inf's key is 0, -0 comes before +0, and every NaN,
+// by its bits, after +Inf.
+template <class T> __device__ __forceinline__ typename sort_key_t<T>::type radix_exact_key(typename uint_of<sizeof(T)>::type u) {
+  typedef typename sort_key_t<T>::type K;
+  typedef typename uint_of<sizeof(T)>::type U;
+  const U sign = (U)((U)1 << (8 * sizeof(U) - 1));
+  if constexpr (is_float<T>::value) {
+    U inf;
+    if constexpr (same<T, f16>::value) inf = (U)0x7c00;
+    else if constexpr (same<T, bf16>::value) inf = (U)0x7f80;
+    else if constexpr (same<T, float>::value) inf = (U)0x7f800000u;
+    else inf = (U)0x7ff0000000000000ull;
+    const U r = (U)((U)(sign - 1) - inf);
+    U k = (u & sign) ? (U)~u : (U)(u | sign);
+    return (K)(U)(k - r);
+  } else if constexpr (is_signed_int<T>::value) {
+    return (K)(U)(u ^ sign);
+  } else {
+    return (K)u;
   }
 }
 
-template <class T>
-__device__ void sort_decode(const T* in, void* out, const u32* idx, i64 total, i64 n, i64 line0,
-                            const Layout<2>& rows, i64 is, i64 os, i32 indices) {
-  for (i64 i = global_index(); i < total; i += global_stride()) {
-    i64 g = idx[i];
-    i64 l = g / n, j = g - l * n;
-    i64 at = i - l * n;  // the place in its line
-    i64 off[2];
-    line_offsets(rows, line0 + l, off);
-    if (indices) ((u32*)out)[off[1] + at * os] = (u32)j;
-    else ((T*)out)[off[1] + at * os] = in[off[0] + j * is];
+// radix_exact_bits is the inverse of radix_exact_key.
+template <class T> __device__ __forceinline__ typename uint_of<sizeof(T)>::type radix_exact_bits(typename sort_key_t<T>::type key) {
+  typedef typename uint_of<sizeof(T)>::type U;
+  const U sign = (U)((U)1 << (8 * sizeof(U) - 1));
+  U k = (U)key;
+  if constexpr (is_float<T>::value) {
+    U inf;
+    if constexpr (same<T, f16>::value) inf = (U)0x7c00;
+    else if constexpr (same<T, bf16>::value) inf = (U)0x7f80;
+    else if constexpr (same<T, float>::value) inf = (U)0x7f800000u;
+    else inf = (U)0x7ff0000000000000ull;
+    const U r = (U)((U)(sign - 1) - inf);
+    k = (U)(k + r);
+    return (k & sign) ? (U)(k ^ sign) : (U)~k;
+  } else if constexpr (is_signed_int<T>::value) {
+    return (U)(k ^ sign);
+  } else {
+    return k;
   }
 }
 
-// radix_digit is the digit of a pass: a byte of the key, or with byline a
-// byte of the line number.
-template <class K> __device__ __forceinline__ u32 radix_digit(K key, u32 pos, u32 shift, i64 n, i32 byline) {
-  if (byline) return (u32)(((u64)pos / (u64)n) >> shift) & 255u;
-  return (u32)(key >> shift) & 255u;
+// radix_input_key is the key of element x (at p) of the input for a pass
+// with flags.
+template <class T> __device__ __forceinline__ typename sort_key_t<T>::type radix_input_key(const T* p, i32 flags) {
+  if constexpr (!is_complex<T>::value) {
+    if (flags & RADIX_EXACT) return radix_exact_key<T>(*(const typename uint_of<sizeof(T)>::type*)p);
+  }
+  return sort_key<T>(*p, (flags & RADIX_ZERO) != 0);
 }
 
-// radix_hist counts the digits of each tile: hist[d * nb + b] for digit d
-// of tile b.
-template <class K>
-__device__ void radix_hist(const K* keys, const u32* idx, i64 total, i64 n, u32 shift, i32 byline, u32* hist, u32 nb) {
-  __shared__ u32 cnt[256];
-  cnt[threadIdx.x] = 0;
-  __syncthreads();
-  i64 base = (i64)blockIdx.x * RADIX_TILE;
+// radix_peers returns the lanes of valid whose digit (8 bits) is d's; every
+// lane of the warp must call it.
+__device__ __forceinline__ u32 radix_peers(u32 d, u32 valid) {
+  u32 m = valid;
 #pragma unroll
-  for (int k = 0; k < RADIX_ITEMS; k++) {
-    i64 i = base + k * RADIX_THREADS + threadIdx.x;
-    if (i < total) {
-      K key = byline ? (K)0 : keys[i];
-      u32 pos = byline ? idx[i] : 0u;
-      atomicAdd(&cnt[radix_digit<K>(key, pos, shift, n, byline)], 1u);
-    }
+  for (int b = 0; b < 8; b++) {
+    bool bit = (d >> b) & 1u;
+    u32 v = __ballot_sync(0xffffffffu, bit);
+    m &= bit ? v : ~v;
+  }
+  return m;
+}
+
+// radix_place locates tile blockIdx.x: its line in the group, its index in
+// the line, its first element and its number of elements.
+__device__ __forceinline__ void radix_place(i64 n, i64 tpl, i64 tile, i64& line, i64& t, i64& j0, int& cnt) {
+  line = (i64)blockIdx.x / tpl;
+  t = (i64)blockIdx.x - line * tpl;
+  j0 = t * tile;
+  cnt = (int)(n - j0 < tile ? n - j0 : tile);
+}
+
+// radix_hist counts the digits (key >> shift & 255) of each tile into
+// hist[(line * 256 + digit) * tpl + tile]. The keys are read from keys
+// (the group's lines end to end), or with keys null made from the input
+// (line line0 + line of rows, stride is).
+template <class T, bool PAIRS>
+__device__ void radix_hist(const T* in, const typename sort_key_t<T>::type* keys, i64 n, i64 tpl, i64 line0,
+                           const Layout<2>& rows, i64 is, u32 shift, i32 flags, u32* hist) {
+  typedef typename sort_key_t<T>::type K;
+  const int TILE = radix_tile<K, PAIRS>::size, ITEMS = radix_tile<K, PAIRS>::items;
+  __shared__ u32 wc[RADIX_WARPS][256];
+  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+  for (int t = threadIdx.x; t < RADIX_WARPS * 256; t += RADIX_THREADS) (&wc[0][0])[t] = 0;
+  i64 line, t, j0;
+  int cnt;
+  radix_place(n, tpl, TILE, line, t, j0, cnt);
+  i64 off[2] = {0, 0};
+  if (!keys) line_offsets(rows, line0 + line, off);
+  __syncthreads();
+  const u32 lt = (1u << lane) - 1u;
+  K key[ITEMS];
+#pragma unroll
+  for (int c = 0; c < ITEMS; c++) {
+    int i = c * RADIX_THREADS + threadIdx.x;
+    key[c] = 0;
+    if (i < cnt) key[c] = keys ? keys[line * n + j0 + i] : radix_input_key<T>(in + off[0] + (j0 + i) * is, flags);
+  }
+#pragma unroll
+  for (int c = 0; c < ITEMS; c++) {
+    int i = c * RADIX_THREADS + threadIdx.x;
+    bool valid = i < cnt;
+    u32 d = (u32)(key[c] >> shift) & 255u;
+    u32 peers = radix_peers(d, __ballot_sync(0xffffffffu, valid));
+    if (valid && (peers & lt) == 0) atomicAdd(&wc[w][d], (u32)__popc(peers));
   }
   __syncthreads();
-  hist[(u64)threadIdx.x * nb + blockIdx.x] = cnt[threadIdx.x];
+  u32 sum = 0;
+  for (int v = 0; v < RADIX_WARPS; v++) sum += wc[v][threadIdx.x];
+  hist[((u64)line * 256 + threadIdx.x) * (u64)tpl + t] = sum;
 }
 
 // block_scan_u32 returns the inclusive sum of v over the block's 256
@@ -219,88 +303,157 @@ __device__ __forceinline__ u32 block_scan_u32(u32 v, u32* sh, u32& total) {
   return pre + v;
 }
 
-// radix_scan turns the counts of digit blockIdx.x into the exclusive sums
-// over the tiles before, and writes the digit's total.
-__device__ void radix_scan(u32* hist, u32 nb, u32* totals) {
+// radix_scan turns the tpl counts of row blockIdx.x of hist (a digit of a
+// line) into their exclusive sums, and writes the row's total to totals.
+__device__ void radix_scan(u32* hist, i64 tpl, u32* totals) {
   __shared__ u32 sh[RADIX_WARPS];
-  u32* h = hist + (u64)blockIdx.x * nb;
+  u32* h = hist + (u64)blockIdx.x * (u64)tpl;
   u32 carry = 0;
-  for (u32 base = 0; base < nb; base += RADIX_THREADS) {
-    u32 i = base + threadIdx.x;
-    u32 v = i < nb ? h[i] : 0u;
+  for (i64 base = 0; base < tpl; base += 4 * RADIX_THREADS) {
+    i64 i = base + 4 * (i64)threadIdx.x;
+    u32 v[4], s = 0;
+#pragma unroll
+    for (int k = 0; k < 4; k++) {
+      v[k] = i + k < tpl ? h[i + k] : 0u;
+      s += v[k];
+    }
     u32 tot;
-    u32 incl = block_scan_u32(v, sh, tot);
-    if (i < nb) h[i] = carry + incl - v;
+    u32 run = carry + block_scan_u32(s, sh, tot) - s;
+#pragma unroll
+    for (int k = 0; k < 4; k++) {
+      if (i + k < tpl) h[i + k] = run;
+      run += v[k];
+    }
     carry += tot;
   }
   if (threadIdx.x == 0) totals[blockIdx.x] = carry;
 }
 
-// radix_scatter moves the pairs of each tile to their places for the
-// pass, stably: warp w ranks the elements of its part of the tile, 32 at
-// a time in order, among those of equal digit (__match_any_sync), keeping
-// a count per digit; the counts of the warps before it, the tiles before
-// it and the smaller digits give the places. Keys move only when kout is
-// set (the key passes but the last).
-template <class K>
-__device__ void radix_scatter(const K* kin, const u32* iin, K* kout, u32* iout, i64 total, i64 n, u32 shift,
-                              i32 byline, const u32* hist, const u32* totals, u32 nb) {
+// radix_scatter moves the elements of each tile to their places in their
+// line for the pass, stably. Warp w ranks the elements of its part of the
+// tile, 32 at a time in order, among those of the same digit (radix_peers),
+// keeping a count per digit; with the counts of the warps before it and of
+// the smaller digits, the tile is laid out in digit order in shared memory,
+// from where consecutive threads write consecutive places of each digit's
+// run: the tile's place in it (hist, scanned) plus the run's start in the
+// line (the sums of totals of the smaller digits).
+//
+// Keys come from kin, or with kin null from the input as in radix_hist;
+// with PAIRS, positions come with them from iin (with kin null, the
+// elements' places). Without RADIX_LAST the keys (and positions) go to
+// kout (and iout); with it the result goes to out (line line0 + line of
+// rows, stride os): the positions (RADIX_INDICES), the elements at them
+// (PAIRS), or the elements whose keys these are.
+template <class T, bool PAIRS>
+__device__ void radix_scatter(const T* in, const typename sort_key_t<T>::type* kin, const u32* iin,
+                              typename sort_key_t<T>::type* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0,
+                              const Layout<2>& rows, i64 is, i64 os, u32 shift, i32 flags, const u32* hist,
+                              const u32* totals) {
+  typedef typename sort_key_t<T>::type K;
+  typedef typename uint_of<sizeof(T)>::type U;
+  const int TILE = radix_tile<K, PAIRS>::size, ITEMS = radix_tile<K, PAIRS>::items;
+  static_assert(TILE * sizeof(K) <= RADIX_XBYTES && TILE * 4 <= RADIX_XBYTES, "tile exchange");
+  __shared__ u64 xbuf[RADIX_XBYTES / 8];
   __shared__ u32 wc[RADIX_WARPS][256];
-  __shared__ u32 dbase[256];
+  __shared__ u32 delta[256];
+  __shared__ u32 sh[RADIX_WARPS];
+  K* xk = (K*)xbuf;
+  u32* xi = (u32*)xbuf;
   const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
-  for (int t = threadIdx.x; t < RADIX_WARPS * 256; t += RADIX_THREADS) (&wc[0][0])[t] = 0;
-  u32 tot = totals[threadIdx.x];
-  dbase[threadIdx.x] = tot;
+  const bool last = (flags & RADIX_LAST) != 0;
+  i64 line, t, j0;
+  int cnt;
+  radix_place(n, tpl, TILE, line, t, j0, cnt);
+  i64 off[2];
+  line_offsets(rows, line0 + line, off);
+  for (int k = threadIdx.x; k < RADIX_WARPS * 256; k += RADIX_THREADS) (&wc[0][0])[k] = 0;
+  // The place in the line of this tile's first element of digit
+  // threadIdx.x: the totals of the smaller digits and the counts of the
+  // tiles before.
+  const u64 row = (u64)line * 256 + threadIdx.x;
+  u32 rt = totals[row];
+  u32 sum;
+  u32 first = block_scan_u32(rt, sh, sum) - rt + hist[row * (u64)tpl + t];
   __syncthreads();
-  for (int off = 1; off < 256; off <<= 1) {
-    u32 v = threadIdx.x >= off ? dbase[threadIdx.x - off] : 0u;
-    __syncthreads();
-    dbase[threadIdx.x] += v;
-    __syncthreads();
-  }
-  // The first place of this tile's elements of digit threadIdx.x.
-  u32 mine = dbase[threadIdx.x] - tot + hist[(u64)threadIdx.x * nb + blockIdx.x];
 
-  const i64 start = (i64)blockIdx.x * RADIX_TILE + (i64)w * (RADIX_TILE / RADIX_WARPS);
+  const int wbase = w * ITEMS * 32;
   const u32 lt = (1u << lane) - 1u;
-  K key[RADIX_ITEMS];
-  u32 id[RADIX_ITEMS];
-  u32 info[RADIX_ITEMS];  // place among the warp's elements of its digit << 8 | digit
+  K key[ITEMS];
+  u32 id[PAIRS ? ITEMS : 1];
+  u32 info[ITEMS];  // the rank among the warp's elements of its digit << 8 | the digit; then its place in the tile
 #pragma unroll
-  for (int c = 0; c < RADIX_ITEMS; c++) {
-    i64 i = start + c * 32 + lane;
-    bool valid = i < total;
-    u32 d = 256u;  // a class of its own for lanes past the end
-    key[c] = (K)0;
-    id[c] = 0;
-    if (valid) {
-      id[c] = iin[i];
-      if (!byline) key[c] = kin[i];
-      d = radix_digit<K>(key[c], id[c], shift, n, byline);
+  for (int c = 0; c < ITEMS; c++) {
+    int i = wbase + c * 32 + lane;
+    key[c] = 0;
+    if (i < cnt) key[c] = kin ? kin[line * n + j0 + i] : radix_input_key<T>(in + off[0] + (j0 + i) * is, flags);
+    if constexpr (PAIRS) {
+      id[c] = 0;
+      if (i < cnt) id[c] = kin ? iin[line * n + j0 + i] : (u32)(j0 + i);
     }
-    u32 peers = __match_any_sync(0xffffffffu, d);
-    u32 rank = __popc(peers & lt);
-    u32 before = valid ? wc[w][d] : 0u;
+  }
+#pragma unroll
+  for (int c = 0; c < ITEMS; c++) {
+    int i = wbase + c * 32 + lane;
+    bool valid = i < cnt;
+    u32 d = (u32)(key[c] >> shift) & 255u;
+    u32 peers = radix_peers(d, __ballot_sync(0xffffffffu, valid));
+    u32 before = wc[w][d];
     __syncwarp();
-    if (valid && rank == 0) wc[w][d] = before + __popc(peers);
+    if (valid && (peers & lt) == 0) wc[w][d] = before + __popc(peers);
     __syncwarp();
-    info[c] = ((before + rank) << 8) | (d & 255u);
+    info[c] = ((before + __popc(peers & lt)) << 8) | d;
   }
   __syncthreads();
-  u32 run = mine;
+  // Thread d: the places in the tile of the first elements of digit d of
+  // every warp.
+  u32 run = 0;
   for (int v = 0; v < RADIX_WARPS; v++) {
     u32 c = wc[v][threadIdx.x];
     wc[v][threadIdx.x] = run;
     run += c;
   }
+  u32 start = block_scan_u32(run, sh, sum) - run;
+  for (int v = 0; v < RADIX_WARPS; v++) wc[v][threadIdx.x] += start;
+  delta[threadIdx.x] = first - start;  // element i of the laid out tile goes to delta[digit] + i
   __syncthreads();
 #pragma unroll
-  for (int c = 0; c < RADIX_ITEMS; c++) {
-    i64 i = start + c * 32 + lane;
-    if (i >= total) continue;
-    u32 at = wc[w][info[c] & 255u] + (info[c] >> 8);
-    iout[at] = id[c];
-    if (kout) kout[at] = key[c];
+  for (int c = 0; c < ITEMS; c++) {
+    int i = wbase + c * 32 + lane;
+    if (i < cnt) {
+      info[c] = wc[w][info[c] & 255u] + (info[c] >> 8);
+      xk[info[c]] = key[c];
+    }
+  }
+  __syncthreads();
+  u32 at[PAIRS ? ITEMS : 1];
+#pragma unroll
+  for (int c = 0; c < ITEMS; c++) {
+    int i = c * RADIX_THREADS + threadIdx.x;
+    if (i >= cnt) continue;
+    K k = xk[i];
+    u32 a = delta[(u32)(k >> shift) & 255u] + (u32)i;
+    if constexpr (PAIRS) at[c] = a;
+    if (!last) kout[line * n + a] = k;
+    else if constexpr (!PAIRS) ((U*)out)[off[1] + (i64)a * os] = radix_exact_bits<T>(k);
+  }
+  if constexpr (PAIRS) {
+    __syncthreads();
+#pragma unroll
+    for (int c = 0; c < ITEMS; c++) {
+      int i = wbase + c * 32 + lane;
+      if (i < cnt) xi[info[c]] = id[c];
+    }
+    __syncthreads();
+#pragma unroll
+    for (int c = 0; c < ITEMS; c++) {
+      int i = c * RADIX_THREADS + threadIdx.x;
+      if (i >= cnt) continue;
+      u32 q = xi[i];
+      i64 a = at[c];
+      if (!last) iout[line * n + a] = q;
+      else if (flags & RADIX_INDICES) ((u32*)out)[off[1] + a * os] = q;
+      else ((T*)out)[off[1] + a * os] = in[off[0] + (i64)q * is];
+    }
   }
 }
 
