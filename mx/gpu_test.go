@@ -60,6 +60,11 @@ func TestGPUAcrossDevices(t *testing.T) {
 		b := Add(a, 1, gpu1)                            // a copied to GPU 1
 		c := Subtract(b, a, GPU)                        // b copied to GPU 0, a used where it is
 		d := Add(b, Multiply(a, 0, gpu1), gpu1)         // a's copy on GPU 1 reused
+		for k, v := range []*Array{a, b, c, d} {
+			if err := Eval(v); err != nil {
+				t.Fatalf("round %d, array %c: %v", i, "abcd"[k], err)
+			}
+		}
 		if got := Item[float32](Sum(c, CPU)); got != n {
 			t.Fatalf("round %d: sum of b - a is %v, want %d", i, got, n)
 		}

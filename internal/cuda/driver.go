@@ -7,22 +7,22 @@ import (
 
 // The CUDA driver API functions used, found in libcuda at load time.
 var drv struct {
-	lib                                                        *library
-	cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet  uintptr
-	cuDeviceGetName, cuDeviceTotalMem, cuDeviceGetAttribute    uintptr
-	cuDevicePrimaryCtxRetain, cuCtxSetCurrent, cuCtxGetCurrent uintptr
-	cuCtxSynchronize, cuMemGetInfo                             uintptr
-	cuStreamCreate, cuStreamSynchronize, cuStreamWaitEvent     uintptr
-	cuStreamQuery                                              uintptr
-	cuEventCreate, cuEventRecord, cuEventSynchronize           uintptr
-	cuEventDestroy, cuEventQuery                               uintptr
-	cuMemAlloc, cuMemFree, cuMemHostAlloc, cuMemFreeHost       uintptr
-	cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemcpyDtoDAsync    uintptr
-	cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyPeerAsync              uintptr
-	cuMemsetD8Async, cuMemsetD32Async                          uintptr
-	cuModuleLoadData, cuModuleGetFunction, cuLaunchKernel      uintptr
-	cuFuncSetAttribute, cuGetErrorName, cuGetErrorString       uintptr
-	cuDeviceGetPCIBusId                                        uintptr
+	lib                                                       *library
+	cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet uintptr
+	cuDeviceGetName, cuDeviceTotalMem, cuDeviceGetAttribute   uintptr
+	cuDevicePrimaryCtxRetain, cuCtxSetCurrent                 uintptr
+	cuCtxSynchronize, cuMemGetInfo                            uintptr
+	cuStreamCreate, cuStreamSynchronize, cuStreamWaitEvent    uintptr
+	cuStreamQuery                                             uintptr
+	cuEventCreate, cuEventRecord, cuEventSynchronize          uintptr
+	cuEventDestroy, cuEventQuery                              uintptr
+	cuMemAlloc, cuMemFree, cuMemHostAlloc, cuMemFreeHost      uintptr
+	cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemcpyDtoDAsync   uintptr
+	cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyPeerAsync             uintptr
+	cuMemsetD8Async, cuMemsetD32Async                         uintptr
+	cuModuleLoadData, cuModuleGetFunction, cuLaunchKernel     uintptr
+	cuFuncSetAttribute, cuGetErrorName, cuGetErrorString      uintptr
+	cuDeviceGetPCIBusId                                       uintptr
 }
 
 // CUresult codes that the backend reacts to.
@@ -53,7 +53,6 @@ func loadDriver() error {
 	drv.cuDeviceGetPCIBusId = s("cuDeviceGetPCIBusId")
 	drv.cuDevicePrimaryCtxRetain = s("cuDevicePrimaryCtxRetain")
 	drv.cuCtxSetCurrent = s("cuCtxSetCurrent")
-	drv.cuCtxGetCurrent = s("cuCtxGetCurrent")
 	drv.cuCtxSynchronize = s("cuCtxSynchronize")
 	drv.cuMemGetInfo = s("cuMemGetInfo_v2")
 	drv.cuStreamCreate = s("cuStreamCreate")

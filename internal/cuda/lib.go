@@ -127,20 +127,12 @@ func cstr(s string) *byte {
 func ptr[T any](p *T) uintptr { return uintptr(unsafe.Pointer(p)) }
 
 // onThread runs f with the OS thread locked and the context of dev
-// current on it, then makes the thread's previous context current again
-// (a stream's worker may call it for another device).
+// current on it, for calls made from goroutines other than a stream's worker.
 func onThread(dev *Device, f func() error) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	var prev uintptr
-	call(drv.cuCtxGetCurrent, ptr(&prev))
-	if prev != dev.ctx {
-		if err := dev.makeCurrent(); err != nil {
-			return err
-		}
-		if prev != 0 {
-			defer call(drv.cuCtxSetCurrent, prev)
-		}
+	if err := dev.makeCurrent(); err != nil {
+		return err
 	}
 	return f()
 }

@@ -157,3 +157,55 @@ func TestSmokeDeviceInfo(t *testing.T) {
 		t.Fatalf("implausible device info %+v", in)
 	}
 }
+
+// TestTwoDevices uses buffers made on one GPU on another, both ways.
+func TestTwoDevices(t *testing.T) {
+	if err := Load(); err != nil || Count() < 2 {
+		t.Skip("needs two GPUs")
+	}
+	// on runs f on a goroutine locked to its thread with d's context
+	// current, as a stream's worker is.
+	on := func(d *Device, f func() error) {
+		done := make(chan error)
+		go func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			if err := d.BindThread(); err != nil {
+				done <- err
+				return
+			}
+			done <- f()
+		}()
+		if err := <-done; err != nil {
+			t.Fatalf("gpu %d: %v", d.Index, err)
+		}
+	}
+	d0, _ := DeviceAt(0)
+	d1, _ := DeviceAt(1)
+	var s0, s1 *Stream
+	on(d0, func() (err error) { s0, err = d0.NewStream(); return err })
+	on(d1, func() (err error) { s1, err = d1.NewStream(); return err })
+	const n = 3 << 20
+	xs := make([]float32, n)
+	for i := range xs {
+		xs[i] = float32(i % 1000)
+	}
+	x, y := hostF32(t, xs), hostF32(t, xs)
+	view := func(s *Stream) core.View {
+		buf, err := s.Alloc(4*n, core.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return core.View{Buf: buf, Dtype: core.Float32, Shape: []int{n}, Strides: []int{1}}
+	}
+	var a, b, c core.View
+	on(d0, func() error { a = view(s0); return s0.Binary(core.Add, x, x, a) })      // 2x on GPU 0
+	on(d1, func() error { b = view(s1); return s1.Binary(core.Add, a, y, b) })      // 3x on GPU 1, from GPU 0's a and the host's y
+	on(d0, func() error { c = view(s0); return s0.Binary(core.Multiply, b, a, c) }) // 6x² on GPU 0, from GPU 1's b
+	got := f32s(c)
+	for i, v := range xs {
+		if want := 6 * v * v; got[i] != want {
+			t.Fatalf("element %d is %v, want %v", i, got[i], want)
+		}
+	}
+}

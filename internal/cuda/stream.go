@@ -324,11 +324,24 @@ func (s *Stream) waitForPeer(t *Stream) error {
 	if err != nil {
 		return err
 	}
-	err = onThread(t.dev, func() error { return check("cuEventRecord", drv.cuEventRecord, ev, t.handle) })
+	err = s.onDevice(t.dev, func() error { return check("cuEventRecord", drv.cuEventRecord, ev, t.handle) })
 	if err != nil {
 		return err
 	}
 	return check("cuStreamWaitEvent", drv.cuStreamWaitEvent, s.handle, ev, 0)
+}
+
+// onDevice runs f, on s's thread, with the context of device d current,
+// then makes s's current again.
+func (s *Stream) onDevice(d *Device, f func() error) error {
+	if err := d.makeCurrent(); err != nil {
+		return err
+	}
+	err := f()
+	if e := s.dev.makeCurrent(); err == nil {
+		err = e
+	}
+	return err
 }
 
 // peerEvent returns s's event on device d, made on first use.
@@ -339,7 +352,7 @@ func (s *Stream) peerEvent(d *Device) (uintptr, error) {
 		return ev, nil
 	}
 	var ev uintptr
-	err := onThread(d, func() error { return check("cuEventCreate", drv.cuEventCreate, ptr(&ev), 2 /* no timing */) })
+	err := s.onDevice(d, func() error { return check("cuEventCreate", drv.cuEventCreate, ptr(&ev), 2 /* no timing */) })
 	if err != nil {
 		return 0, err
 	}
