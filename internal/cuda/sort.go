@@ -80,7 +80,7 @@ func sortSource(dt core.Dtype) func() string {
 			}
 			p = "false"
 		}
-		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_sweep_%s_k(const %s* in, const %s* kin, const u32* iin, %s* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, i64 os, u32 pass, i32 flags, const u32* counts, u32* next, u64* status) { radix_sweep<%s, %s>(in, kin, iin, kout, iout, out, n, tpl, line0, rows, is, os, pass, flags, counts, next, status); }`, pairs, t, k, k, t, p)
+		e.add(`extern "C" __global__ void __launch_bounds__(256, 2) radix_sweep_%s_k(const %s* in, const %s* kin, const u32* iin, %s* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, i64 os, u32 pass, i32 flags, const u32* counts, u32* next, u64* status) { radix_sweep<%s, %s>(in, kin, iin, kout, iout, out, n, tpl, line0, rows, is, os, pass, flags, counts, next, status); }`, pairs, t, k, k, t, p)
 	}
 	e.add(`extern "C" __global__ void __launch_bounds__(256) radix_counts_k(const %s* in, i64 n, i64 cpl, i64 line0, Layout<2> rows, i64 is, i32 flags, u32* counts) { radix_counts<%s>(in, n, cpl, line0, rows, is, flags, counts); }`, t, t)
 	e.add(`extern "C" __global__ void searchsorted_k(const %s* a, i64 na, i64 as, const %s* v, u32* out, i64 m, Layout<1> l, i32 right) { searchsorted<%s>(a, na, as, v, out, m, l, right); }`, t, t, t)

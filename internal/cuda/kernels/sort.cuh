@@ -159,6 +159,7 @@ __device__ void sort_block(const T* in, void* out, i64 n, i64 lines, const Layou
 #define RADIX_WARPS (RADIX_THREADS / 32)
 #define RADIX_XBYTES 32768  // the tile exchange buffer of radix_sweep
 #define RADIX_CHUNK 32768   // the elements radix_counts counts per block
+#define RADIX_BATCH 8       // the rounds of ranking of radix_sweep at once (divides the items of a tile)
 
 // The flags of a pass.
 #define RADIX_EXACT 1     // keys by radix_exact_key (else sort_key)
@@ -406,41 +407,81 @@ __device__ void radix_sweep(const T* in, const typename sort_key_t<T>::type* kin
   __syncthreads();
 
   // Rank the elements (in the order of the tile within each digit) and
-  // lay them out in digit order. The warp's atomics on one counter run in
-  // the order they are issued, and so its elements of one digit get
-  // increasing places.
+  // lay them out in digit order: for each 32 elements of a warp, the last
+  // lane of each digit adds their number to the warp's counter of the
+  // digit, whose old value it hands to the others. The warp's atomics on
+  // one counter run in the order they are issued, and so its elements of
+  // one digit get increasing places. RADIX_BATCH rounds at a time issue
+  // their atomics back to back before waiting for the first one (with 1,
+  // each atomic waits for the one before it).
   const u32 lt = (1u << lane) - 1u;
   u32 rank[PAIRS && !BOTH ? ITEMS : 1];
 #pragma unroll
-  for (int c = 0; c < ITEMS; c++) {
-    bool valid = wbase + c * 32 + lane < cnt;
-    u32 dg = (u32)(key[c] >> shift) & 255u;
-    u32 peers = radix_peers(dg, __ballot_sync(0xffffffffu, valid));
-    int leader = 31 - __clz(peers | 1u);  // a valid lane's last peer (any lane otherwise)
-    u32 base = 0;
-    if (valid && lane == leader) base = atomicAdd(&wo[w][dg], (u32)__popc(peers));
-    base = __shfl_sync(0xffffffffu, base, leader);
-    u32 r = base + __popc(peers & lt);
-    if (valid) {
-      xk[r] = key[c];
-      if constexpr (PAIRS) {
-        if constexpr (BOTH) xi[r] = pos[c];
-        else rank[c] = r;
+  for (int c0 = 0; c0 < ITEMS; c0 += RADIX_BATCH) {
+    u32 base[RADIX_BATCH], info[RADIX_BATCH];  // info: the lane holding base << 8 | the number of peers before this lane
+#pragma unroll
+    for (int g = 0; g < RADIX_BATCH; g++) {
+      const int c = c0 + g;
+      bool valid = wbase + c * 32 + lane < cnt;
+      u32 dg = (u32)(key[c] >> shift) & 255u;
+      u32 peers = radix_peers(dg, __ballot_sync(0xffffffffu, valid));
+      u32 leader = 31 - __clz(peers | 1u);  // a valid lane's last peer (lane 0 otherwise)
+      info[g] = (leader << 8) | (u32)__popc(peers & lt);
+      base[g] = 0;
+      if (valid && lane == (int)leader) base[g] = atomicAdd(&wo[w][dg], (u32)__popc(peers));
+    }
+#pragma unroll
+    for (int g = 0; g < RADIX_BATCH; g++) {
+      const int c = c0 + g;
+      u32 r = __shfl_sync(0xffffffffu, base[g], (int)(info[g] >> 8)) + (info[g] & 255u);
+      if (wbase + c * 32 + lane < cnt) {
+        xk[r] = key[c];
+        if constexpr (PAIRS) {
+          if constexpr (BOTH) xi[r] = pos[c];
+          else rank[c] = r;
+        }
       }
     }
   }
 
   // Look back over the tiles before this one in its line for the count
-  // of digit d before the tile, then publish the sum up to it.
+  // of digit d before the tile, then publish the sum up to it: the tile
+  // just before first (it usually has its sum), then 8 tiles at a time
+  // (those of a tile's first wave of blocks all publish their sums at
+  // about the same time, which one at a time would take a load's latency
+  // per tile).
   u64 before = 0;
   if (t > 0) {
-    const u64* p = st - 256;
-    for (;;) {
-      u64 s = radix_load(p);
-      if ((s >> 56) != (u64)(pass + 1)) continue;  // not yet published
-      before += s & RADIX_VALUE;
-      if (s & RADIX_INCLUSIVE) break;
-      p -= 256;
+    const u64* line_st = st - (u64)t * 256;  // tile 0 of the line
+    const u64 cur = (u64)(pass + 1);
+    i64 k = t - 1;  // the next tile to add
+    u64 s;
+    do s = radix_load(line_st + (u64)k * 256);
+    while ((s >> 56) != cur);
+    before = s & RADIX_VALUE;
+    bool done = (s & RADIX_INCLUSIVE) != 0;
+    k--;
+    while (!done) {
+      u64 win[8];
+#pragma unroll
+      for (int u = 0; u < 8; u++) win[u] = k - u >= 0 ? radix_load(line_st + (u64)(k - u) * 256) : 0ull;
+      // Add the words up to the first with a sum, or up to the first one
+      // not yet published, which is loaded again.
+      bool stop = false;
+      int used = 0;
+#pragma unroll
+      for (int u = 0; u < 8; u++) {
+        if (!stop) {
+          if ((win[u] >> 56) != cur) {
+            stop = true;
+          } else {
+            before += win[u] & RADIX_VALUE;
+            used++;
+            if (win[u] & RADIX_INCLUSIVE) stop = done = true;
+          }
+        }
+      }
+      k -= used;
     }
     radix_store(st, ep | RADIX_INCLUSIVE | (before + tc));
   }
