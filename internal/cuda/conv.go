@@ -273,6 +273,9 @@ func (s *Stream) Conv(in, w, out core.View, p core.ConvParams) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.convImplicit(c, dt, in, w, p, pw, po); done || err != nil {
+		return err
+	}
 	return s.im2colChunks(c, dt, in, func(cols uintptr, n0, row0, rows int) error {
 		return s.gemm(c.convGemm(dt, pw, cols, po, row0, rows), 1, 0)
 	})

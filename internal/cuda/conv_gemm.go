@@ -1,0 +1,150 @@
+package cuda
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/mlxgo/mlxgo/internal/core"
+)
+
+// Convolutions as implicit GEMMs (kernels/conv_gemm.cuh): the product of
+// Conv without the patch matrix, whose tiles each block gathers from the
+// input as it needs them. It serves float16, bfloat16 and float32 with no
+// input dilation, up to three spatial dimensions and channels per group a
+// multiple of four; other convolutions go through im2col and cuBLASLt.
+
+// convTile is a tiling of the implicit GEMM: BK columns of the reduction
+// per step, and the blocks per multiprocessor its launch bounds ask for.
+type convTile struct{ bk, minBlocks int }
+
+// convTiles are the tilings built; convTileUsed indexes the one Conv uses.
+var convTiles = []convTile{{16, 2}, {16, 3}, {8, 3}}
+
+var convTileUsed = 0
+
+// convIm2colOnly turns the implicit GEMM off (for comparisons).
+var convIm2colOnly = false
+
+// convGemmArgsDev is ConvGemmArgs of kernels/conv_gemm.cuh.
+type convGemmArgsDev struct {
+	og, cout, ldw, vecOut int64
+}
+
+// convGemmFits reports whether the implicit GEMM computes c: its dtype,
+// dimensions and parameters, and the input's strides (not its address).
+func (c *convShape) convGemmFits(in core.View, p core.ConvParams) bool {
+	switch in.Dtype {
+	case core.Float16, core.Bfloat16, core.Float32:
+		return c.convGemmShapeFits(in, p)
+	}
+	return false
+}
+
+// convGemmShapeFits is convGemmFits less the dtype.
+func (c *convShape) convGemmShapeFits(in core.View, p core.ConvParams) bool {
+	if convIm2colOnly || c.nd > 3 || c.cg%4 != 0 || c.cg == 0 || c.groups > 65535 ||
+		c.rows >= 1<<31 || c.kred >= 1<<30 || (c.og+63)/64 > 65535 {
+		return false
+	}
+	g := &c.dev
+	if g.inChan != 1 && c.cg > 1 {
+		return false
+	}
+	if c.batch > 1 && g.inBatch%4 != 0 {
+		return false
+	}
+	const lim = 1 << 29 // spatial coordinates stay far inside 32 bits
+	for j := 0; j < c.nd; j++ {
+		if p.InputDilation[j] > 1 {
+			return false
+		}
+		if g.inSp[j] > 1 && g.inStr[j]%4 != 0 {
+			return false
+		}
+		span := g.outSp[j]*g.stride[j] + g.padLo[j] + g.kSp[j]*g.kdil[j]
+		if g.inSp[j] >= lim || g.outSp[j] >= lim || g.stride[j] >= lim || g.kdil[j] >= lim ||
+			g.padLo[j] >= lim || g.padLo[j] <= -lim || span >= lim || g.kSp[j]*g.kdil[j] >= lim {
+			return false
+		}
+	}
+	return true
+}
+
+// convImplicit runs Conv as an implicit GEMM when it fits and reports
+// whether it did. The weight w, at pw, is a [cout][kred] matrix with rows
+// c.weightRowStride apart; a row-major copy replaces it when its rows or
+// its address are not aligned to four elements.
+func (s *Stream) convImplicit(c *convShape, dt core.Dtype, in, w core.View, p core.ConvParams, pw, po uintptr) (bool, error) {
+	if !c.convGemmFits(in, p) {
+		return false, nil
+	}
+	pin, err := s.inputOperand(in)
+	if err != nil {
+		return false, err
+	}
+	vec := uintptr(4 * c.elem)
+	if !aligned(vec, pin) {
+		return false, nil
+	}
+	ldw := c.weightRowStride
+	if ldw%4 != 0 || !aligned(vec, pw) {
+		cp, release, err := s.packed(w)
+		if err != nil {
+			return false, err
+		}
+		defer release()
+		if pw, err = s.operand(cp); err != nil {
+			return false, err
+		}
+		ldw = c.kred
+	}
+	return true, s.convGemm(c, dt, pin, pw, po, ldw)
+}
+
+// convGemm launches the implicit GEMM of c.
+func (s *Stream) convGemm(c *convShape, dt core.Dtype, pin, pw, po uintptr, ldw int) error {
+	tile := convTiles[convTileUsed]
+	fast := b2i(c.cg%tile.bk == 0)
+	name := fmt.Sprintf("conv_gemm_nd%d_f%d", c.nd, fast)
+	key := fnKey{"convgemm", convTileUsed, dt, 0, c.nd*2 + int(fast)}
+	f, err := s.kernel(key, convGemmModule(dt, tile), convGemmSource(dt, tile), name)
+	if err != nil {
+		return err
+	}
+	g := c.dev
+	g.rows, g.row0 = int64(c.rows), 0
+	a := convGemmArgsDev{og: int64(c.og), cout: int64(c.cout), ldw: int64(ldw)}
+	if c.og%4 == 0 && c.cout%4 == 0 && aligned(uintptr(4*c.elem), po) {
+		a.vecOut = 1
+	}
+	var prm Params
+	prm.Ptr(pin).Ptr(pw).Ptr(po).Ref(unsafe.Pointer(&g)).Ref(unsafe.Pointer(&a))
+	grid := [3]int{(c.rows + 127) / 128, (c.og + 63) / 64, c.groups}
+	return s.Launch(f, grid, [3]int{128, 1, 1}, 0, &prm)
+}
+
+func convGemmModule(dt core.Dtype, t convTile) string {
+	return fmt.Sprintf("convgemm_%s_bk%d_mb%d", dtypeTag[dt], t.bk, t.minBlocks)
+}
+
+func convGemmSource(dt core.Dtype, t convTile) func() string {
+	return func() string {
+		var e entryList
+		c := ctype[dt]
+		for nd := 1; nd <= 3; nd++ {
+			for _, fast := range []int{0, 1} {
+				e.add(`extern "C" __global__ void __launch_bounds__(128, %d) conv_gemm_nd%d_f%d(const %s* in, const %s* w, %s* out, ConvGeom g, ConvGemmArgs a) { conv_gemm<%s, %d, %d, %t>(in, w, out, g, a); }`,
+					t.minBlocks, nd, fast, c, c, c, c, nd, t.bk, fast == 1)
+			}
+		}
+		return source(e.String(), "conv.cuh", "conv_gemm.cuh")()
+	}
+}
+
+func init() {
+	for _, dt := range []core.Dtype{core.Float16, core.Bfloat16, core.Float32} {
+		for _, t := range convTiles {
+			registerModule(convGemmModule(dt, t), convGemmSource(dt, t))
+		}
+	}
+}
