@@ -345,6 +345,9 @@ func (s *Stream) ConvWeights(in, cot, out core.View, p core.ConvParams) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.convWeightsImplicit(c, dt, in, p, pc, po); done || err != nil {
+		return err
+	}
 	return s.im2colChunks(c, dt, in, func(cols uintptr, n0, row0, rows int) error {
 		beta := 0.0
 		if n0 > 0 {

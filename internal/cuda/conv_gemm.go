@@ -123,6 +123,90 @@ func (s *Stream) convGemm(c *convShape, dt core.Dtype, pin, pw, po uintptr, ldw 
 	return s.Launch(f, grid, [3]int{128, 1, 1}, 0, &prm)
 }
 
+// convWeightsMinBlocks are the launch bounds of the weight cotangent's
+// kernels built; convWeightsUsed indexes the one ConvWeights uses.
+var convWeightsMinBlocks = []int{2, 3}
+
+var convWeightsUsed = 0
+
+// convWeightsImplicit runs ConvWeights as an implicit GEMM when it fits
+// (what Conv's needs, and output channels per group and in all multiples
+// of four), the cotangent at pc row-major, and reports whether it did.
+// The positions are split into ranges, about two blocks per
+// multiprocessor and launch bound in all, each block writing float
+// partial sums to scratch; a second kernel adds them into the output.
+func (s *Stream) convWeightsImplicit(c *convShape, dt core.Dtype, in core.View, p core.ConvParams, pc, po uintptr) (bool, error) {
+	if !c.convGemmFits(in, p) || c.og%4 != 0 || c.cout%4 != 0 || c.kred == 0 {
+		return false, nil
+	}
+	pin, err := s.inputOperand(in)
+	if err != nil {
+		return false, err
+	}
+	if !aligned(uintptr(4*c.elem), pin, pc) {
+		return false, nil
+	}
+	mb := convWeightsMinBlocks[convWeightsUsed]
+	n := c.cout * c.kred
+	base := (c.kred + 127) / 128 * ((c.og + 63) / 64) * c.groups
+	splits := s.dev.info.Multiprocessors * mb * 2 / base
+	splits = min(splits, (c.rows+127)/128, 65535/c.groups, (256<<20)/(4*n))
+	splits = max(splits, 1)
+	const bk = 16
+	rowsPer := ((c.rows+splits-1)/splits + bk - 1) / bk * bk
+	splits = (c.rows + rowsPer - 1) / rowsPer
+
+	module := convWeightsModule(dt, mb)
+	src := convWeightsSource(dt, mb)
+	name := fmt.Sprintf("conv_wgrad_nd%d", c.nd)
+	f, err := s.kernel(fnKey{"convwgrad", mb, dt, 0, c.nd}, module, src, name)
+	if err != nil {
+		return false, err
+	}
+	sum, err := s.kernel(fnKey{"convwsum", mb, dt, 0, 0}, module, src, "conv_wsum")
+	if err != nil {
+		return false, err
+	}
+	buf, err := s.Alloc(splits*n*4, core.Host)
+	if err != nil {
+		return false, err
+	}
+	defer buf.Release() // stream order keeps later users after the sum
+	part, err := s.Ptr(buf)
+	if err != nil {
+		return false, err
+	}
+	g := c.dev
+	g.rows, g.row0 = int64(c.rows), 0
+	a := convGemmArgsDev{og: int64(c.og), cout: int64(c.cout)}
+	var prm Params
+	prm.Ptr(pin).Ptr(pc).Ptr(part).Ref(unsafe.Pointer(&g)).Ref(unsafe.Pointer(&a)).Int(rowsPer)
+	grid := [3]int{(c.kred + 127) / 128, (c.og + 63) / 64, c.groups * splits}
+	if err := s.Launch(f, grid, [3]int{128, 1, 1}, 0, &prm); err != nil {
+		return false, err
+	}
+	prm.Reset()
+	prm.Ptr(part).Ptr(po).Int(n).Int(splits)
+	return true, s.Launch(sum, s.stridedGrid(n), block256, 0, &prm)
+}
+
+func convWeightsModule(dt core.Dtype, minBlocks int) string {
+	return fmt.Sprintf("convwgrad_%s_mb%d", dtypeTag[dt], minBlocks)
+}
+
+func convWeightsSource(dt core.Dtype, minBlocks int) func() string {
+	return func() string {
+		var e entryList
+		c := ctype[dt]
+		for nd := 1; nd <= 3; nd++ {
+			e.add(`extern "C" __global__ void __launch_bounds__(128, %d) conv_wgrad_nd%d(const %s* in, const %s* cot, float* part, ConvGeom g, ConvGemmArgs a, i64 rows_per) { conv_wgrad<%s, %d>(in, cot, part, g, a, rows_per); }`,
+				minBlocks, nd, c, c, c, nd)
+		}
+		e.add(`extern "C" __global__ void __launch_bounds__(256) conv_wsum(const float* part, %s* out, i64 n, i64 splits) { conv_wsum<%s>(part, out, n, splits); }`, c, c)
+		return source(e.String(), "conv.cuh", "conv_gemm.cuh")()
+	}
+}
+
 func convGemmModule(dt core.Dtype, t convTile) string {
 	return fmt.Sprintf("convgemm_%s_bk%d_mb%d", dtypeTag[dt], t.bk, t.minBlocks)
 }
@@ -145,6 +229,9 @@ func init() {
 	for _, dt := range []core.Dtype{core.Float16, core.Bfloat16, core.Float32} {
 		for _, t := range convTiles {
 			registerModule(convGemmModule(dt, t), convGemmSource(dt, t))
+		}
+		for _, mb := range convWeightsMinBlocks {
+			registerModule(convWeightsModule(dt, mb), convWeightsSource(dt, mb))
 		}
 	}
 }

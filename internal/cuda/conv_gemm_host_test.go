@@ -201,3 +201,203 @@ func TestConvGemmOnHost(t *testing.T) {
 		t.Fatal("no case takes the implicit GEMM")
 	}
 }
+
+// hostConvWgrad runs conv_wgrad and conv_wsum of kernels/conv_gemm.cuh on
+// the host with the kernels' cursors and tiles: the weight's cotangent
+// into out, from in and the row-major cotangent cot.
+func hostConvWgrad(g convGeomDev, a convGemmArgsDev, rowsPer int64, in []float64, inOff int, cot []float64, out []float64) {
+	const bm, bn, bk, threads = 128, 64, 16, 128
+	nd := int(g.nd)
+	cg, kpos, og := g.cg, g.kpos, a.og
+	kred := kpos * cg
+	splits := (g.rows + rowsPer - 1) / rowsPer
+	n := g.groups * og * kred
+	part := make([]float64, splits*n)
+	type rowCursor struct {
+		r int64
+		o [3]int64
+		n int64
+	}
+	advance := func(c *rowCursor, by int64) {
+		c.r += by
+		c.o[nd-1] += by
+		for j := nd - 1; j >= 0; j-- {
+			for c.o[j] >= g.outSp[j] {
+				c.o[j] -= g.outSp[j]
+				if j > 0 {
+					c.o[j-1]++
+				} else {
+					c.n++
+				}
+			}
+		}
+	}
+	for z := int64(0); z < g.groups*splits; z++ {
+		grp, split := z%g.groups, z/g.groups
+		rBegin := split * rowsPer
+		rEnd := min(g.rows, rBegin+rowsPer)
+		for by := int64(0); by < (og+bn-1)/bn; by++ {
+			for bx := int64(0); bx < (kred+bm-1)/bm; bx++ {
+				k0, n0 := bx*bm, by*bn
+				var acc [bm][bn]float64
+				type thread struct {
+					runOK bool
+					kk    [3]int64
+					koff  int64
+					rc    [4]rowCursor
+				}
+				ts := make([]thread, threads)
+				for tid := range ts {
+					th := &ts[tid]
+					k := k0 + int64(4*(tid%32))
+					th.runOK = k < kred
+					kc := int64(0)
+					if th.runOK {
+						kc = k
+					}
+					kp := kc / cg
+					th.koff = kc - kp*cg + grp*cg
+					for j := nd - 1; j >= 0; j-- {
+						ks := g.kSp[j]
+						kj := kp % ks
+						kp /= ks
+						if g.flip != 0 {
+							kj = ks - 1 - kj
+						}
+						th.kk[j] = kj * g.kdil[j]
+						th.koff += th.kk[j] * g.inStr[j]
+					}
+					for i := 0; i < 4; i++ {
+						r := rBegin + int64(tid/32+4*i)
+						th.rc[i].r = r
+						t := int64(0)
+						if r < g.rows {
+							t = r
+						}
+						for j := nd - 1; j >= 0; j-- {
+							th.rc[i].o[j] = t % g.outSp[j]
+							t /= g.outSp[j]
+						}
+						th.rc[i].n = t
+					}
+				}
+				steps := int64(0)
+				if rEnd > rBegin {
+					steps = (rEnd - rBegin + bk - 1) / bk
+				}
+				for st := int64(0); st < steps; st++ {
+					r0 := rBegin + st*bk
+					var as [bk][bm]float64
+					var bs [bk][bn]float64
+					for tid := range ts {
+						th := &ts[tid]
+						for i := 0; i < 4; i++ {
+							if st > 0 {
+								advance(&th.rc[i], bk)
+							}
+							ok := th.runOK && th.rc[i].r < rEnd
+							off := th.rc[i].n*g.inBatch + th.koff
+							for j := 0; j < nd; j++ {
+								x := th.rc[i].o[j]*g.stride[j] - g.padLo[j] + th.kk[j]
+								ok = ok && x >= 0 && x < g.inSp[j]
+								off += (x - th.kk[j]) * g.inStr[j]
+							}
+							if ok && th.rc[i].r != r0+int64(tid/32+4*i) {
+								panic("a position cursor is off")
+							}
+							for e := 0; e < 4; e++ {
+								v := 0.0
+								if ok {
+									v = in[int64(inOff)+off+int64(e)]
+								}
+								as[tid/32+4*i][4*(tid%32)+e] = v
+							}
+						}
+						gc, gr := int64(4*(tid%16)), int64(tid/16)
+						for i := int64(0); i < 2; i++ {
+							r := r0 + gr + 8*i
+							for e := int64(0); e < 4; e++ {
+								v := 0.0
+								if n0+gc < og && r < rEnd {
+									v = cot[r*a.cout+grp*og+n0+gc+e]
+								}
+								bs[gr+8*i][gc+e] = v
+							}
+						}
+					}
+					for q := 0; q < bk; q++ {
+						for i := 0; i < bm; i++ {
+							for j := 0; j < bn; j++ {
+								acc[i][j] += as[q][i] * bs[q][j]
+							}
+						}
+					}
+				}
+				pbase := split*n + grp*og*kred
+				for tid := 0; tid < threads; tid++ {
+					tx, ty := tid%8, tid/8
+					for j := 0; j < 8; j++ {
+						co := n0 + int64((j/4)*32+tx*4+j%4)
+						if co >= og {
+							continue
+						}
+						for h := 0; h < 2; h++ {
+							kc := k0 + int64(h*64+ty*4)
+							if kc >= kred {
+								continue
+							}
+							for e := 0; e < 4; e++ {
+								part[pbase+co*kred+kc+int64(e)] = acc[h*64+ty*4+e][co-n0]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for i := int64(0); i < n; i++ {
+		s := 0.0
+		for q := int64(0); q < splits; q++ {
+			s += part[q*n+i]
+		}
+		out[i] = s
+	}
+}
+
+func TestConvWeightsGemmOnHost(t *testing.T) {
+	dt := core.Float64
+	ran := 0
+	for ci, cc := range convCases() {
+		if cc.large {
+			continue
+		}
+		p := cc.params()
+		oshape := cc.outShape(p)
+		in := stored(t, dt, cc.in, noise(max(1, prod(cc.in)), uint32(ci)), cc.transIn)
+		cot := hostView(t, dt, oshape, noise(max(1, prod(oshape)), uint32(ci+200)))
+		want := newHost(t, dt, cc.w)
+		c, err := newConvShape("conv weights", in, want, cot, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.convGemmShapeFits(in, p) || c.og%4 != 0 || c.cout%4 != 0 || c.kred == 0 || c.rows == 0 {
+			continue
+		}
+		ran++
+		mustCPU(t, cpu.Backend.ConvWeights(in, cot, want, p))
+		for _, rowsPer := range []int{16, 48, c.rows} {
+			t.Run(fmt.Sprintf("%s/%d", cc.name, rowsPer), func(t *testing.T) {
+				rowsPer = (rowsPer + 15) / 16 * 16
+				got := newHost(t, dt, cc.w)
+				g := c.dev
+				g.rows = int64(c.rows)
+				a := convGemmArgsDev{og: int64(c.og), cout: int64(c.cout)}
+				hostConvWgrad(g, a, int64(rowsPer), f64s(in), in.Offset, f64s(cot), f64s(got))
+				compareRows(t, "conv weights", got, want, 1e-12)
+			})
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no case takes the implicit GEMM")
+	}
+}

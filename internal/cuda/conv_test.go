@@ -121,7 +121,9 @@ func convCases() []convCase {
 			dtypes: f32h, implicit: true},
 		{name: "gemm_strided_weight", in: []int{2, 6, 5, 8}, w: []int{7, 3, 3, 8}, transW: true, lo: []int{1, 1}, hi: []int{1, 1},
 			flip: true, dtypes: f32h, implicit: true},
-		{name: "gemm_many_rows", in: []int{3, 17, 19, 4}, w: []int{66, 3, 3, 4}, lo: []int{1, 1}, hi: []int{1, 1},
+		{name: "gemm_groups4", in: []int{2, 5, 6, 8}, w: []int{8, 3, 3, 4}, groups: 2, stride: []int{2, 1}, lo: []int{1, 1}, hi: []int{1, 1},
+			dtypes: f32h, implicit: true},
+		{name: "gemm_many_rows", in: []int{3, 17, 19, 4}, w: []int{68, 3, 3, 4}, lo: []int{1, 1}, hi: []int{1, 1},
 			dtypes: []core.Dtype{core.Float32}, implicit: true},
 		{name: "gemm_empty_input", in: []int{2, 0, 3, 8}, w: []int{4, 1, 2, 8}, lo: []int{1, 0}, hi: []int{1, 0},
 			dtypes: []core.Dtype{core.Float32}, implicit: true},
@@ -176,11 +178,24 @@ func TestConvAgainstCPU(t *testing.T) {
 				wantW := newHost(t, dt, c.w)
 				mustCPU(t, cpu.Backend.ConvWeights(in, cot, wantW, p))
 				gotW := newGPU(t, s, dt, c.w)
-				if err := s.ConvWeights(in, cot, gotW, p); err != nil {
-					t.Fatal(err)
+				variants := []int{convWeightsUsed}
+				if c.implicit && dt != core.Float64 {
+					variants = variants[:0]
+					for i := range convWeightsMinBlocks {
+						variants = append(variants, i)
+					}
 				}
-				syncStream(t, s)
-				compareRows(t, "conv weights", gotW, wantW, convTolerance(dt, oshape))
+				for _, v := range variants {
+					old := convWeightsUsed
+					convWeightsUsed = v
+					err := s.ConvWeights(in, cot, gotW, p)
+					convWeightsUsed = old
+					if err != nil {
+						t.Fatal(err)
+					}
+					syncStream(t, s)
+					compareRows(t, "conv weights", gotW, wantW, convTolerance(dt, oshape))
+				}
 			})
 		}
 	}
@@ -251,7 +266,8 @@ func TestHadamardAgainstCPU(t *testing.T) {
 // conv runs the forward product with each tiling of the implicit GEMM and
 // through im2col; input_cotangent is the convolution that gives the
 // input's cotangent (the weight's channels swapped, as a strided view,
-// and flipped); weights is the weight's cotangent.
+// and flipped); weights is the weight's cotangent, with each launch
+// bound of its implicit GEMM and through im2col.
 func BenchmarkConvResNet(b *testing.B) {
 	s := smokeStream(b)
 	gpu := func(shape []int) core.View {
@@ -280,21 +296,27 @@ func BenchmarkConvResNet(b *testing.B) {
 	pT := p
 	pT.Flip = true
 	type bench struct {
-		name string
-		tile int
-		im2  bool
-		run  func() error
+		name          string
+		tile, weights int  // indices in convTiles and convWeightsMinBlocks
+		im2col        bool // the implicit GEMMs off
+		run           func() error
 	}
+	conv := func() error { return s.Conv(in, w, out, p) }
+	inputCot := func() error { return s.Conv(out, wT, in, pT) }
+	weights := func() error { return s.ConvWeights(in, out, w, p) }
 	var cases []bench
 	for i, t := range convTiles {
-		cases = append(cases, bench{fmt.Sprintf("conv/bk%d_mb%d", t.bk, t.minBlocks), i, false, func() error { return s.Conv(in, w, out, p) }})
+		cases = append(cases, bench{fmt.Sprintf("conv/bk%d_mb%d", t.bk, t.minBlocks), i, convWeightsUsed, false, conv})
 	}
 	cases = append(cases,
-		bench{"conv/im2col", 0, true, func() error { return s.Conv(in, w, out, p) }},
-		bench{"input_cotangent", convTileUsed, false, func() error { return s.Conv(out, wT, in, pT) }},
-		bench{"input_cotangent/im2col", 0, true, func() error { return s.Conv(out, wT, in, pT) }},
-		bench{"weights", convTileUsed, false, func() error { return s.ConvWeights(in, out, w, p) }},
+		bench{"conv/im2col", convTileUsed, convWeightsUsed, true, conv},
+		bench{"input_cotangent/gemm", convTileUsed, convWeightsUsed, false, inputCot},
+		bench{"input_cotangent/im2col", convTileUsed, convWeightsUsed, true, inputCot},
+		bench{"weights/im2col", convTileUsed, convWeightsUsed, true, weights},
 	)
+	for i, mb := range convWeightsMinBlocks {
+		cases = append(cases, bench{fmt.Sprintf("weights/gemm_mb%d", mb), convTileUsed, i, false, weights})
+	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			// A sub-benchmark runs on its own goroutine: bind it too.
@@ -303,9 +325,9 @@ func BenchmarkConvResNet(b *testing.B) {
 			if err := s.Device().BindThread(); err != nil {
 				b.Fatal(err)
 			}
-			oldTile, oldIm2 := convTileUsed, convIm2colOnly
-			convTileUsed, convIm2colOnly = c.tile, c.im2
-			defer func() { convTileUsed, convIm2colOnly = oldTile, oldIm2 }()
+			oldTile, oldWeights, oldIm2 := convTileUsed, convWeightsUsed, convIm2colOnly
+			convTileUsed, convWeightsUsed, convIm2colOnly = c.tile, c.weights, c.im2col
+			defer func() { convTileUsed, convWeightsUsed, convIm2colOnly = oldTile, oldWeights, oldIm2 }()
 			run := func() {
 				if err := c.run(); err != nil {
 					b.Fatal(err)

@@ -235,3 +235,222 @@ __device__ __forceinline__ void conv_gemm(const T* __restrict__ in, const T* __r
     }
   }
 }
+
+// The weight's cotangent as an implicit GEMM: dW[grp][co][k] is the sum
+// over output positions r of G[r][grp*og + co] · P[r][k], split over
+// blockIdx.z / groups ranges of rows_per positions, each block writing its
+// partial sums (float) to part[split][grp*og + co][k]; conv_wsum adds the
+// splits. A block computes CG_BM columns k of P by CG_BN output channels,
+// BK = 16 positions per step. Thread t gathers the run of four columns
+// 4*(t%32) of its block for the positions t/32 + 4i (i < 4), each with its
+// coordinates walked forward 16 positions a step, and four outputs of the
+// cotangent at channels 4*(t%16), positions t/16 + 8i (i < 2). The caller
+// checks what conv_gemm needs and og, cout multiples of four, the
+// cotangent row-major and aligned to four elements.
+
+#define CW_BK 16
+
+template <int ND> struct ConvRowCursor {
+  i64 r;      // the position
+  int o[ND];  // its output coordinates
+  int n;      // its batch element
+};
+
+template <int ND>
+__device__ __forceinline__ void conv_row_advance(ConvRowCursor<ND>& c, int by, const ConvGeom& g) {
+  c.r += by;
+  c.o[ND - 1] += by;
+#pragma unroll
+  for (int j = ND - 1; j >= 0; j--) {
+    const int os = (int)g.out_sp[j];
+    while (c.o[j] >= os) {
+      c.o[j] -= os;
+      if (j > 0) c.o[j - 1]++;
+      else c.n++;
+    }
+  }
+}
+
+struct alignas(16) ConvWgradTiles {
+  float a[2][CW_BK][CG_BM];
+  float b[2][CW_BK][CG_BN];
+};
+
+template <class T, int ND>
+__device__ __forceinline__ void conv_wgrad(const T* __restrict__ in, const T* __restrict__ cot, float* __restrict__ part,
+                                           const ConvGeom& g, const ConvGemmArgs& a, i64 rows_per) {
+  __shared__ ConvWgradTiles sm;
+  const int tid = threadIdx.x;
+  const i64 grp = blockIdx.z % g.groups, split = blockIdx.z / g.groups;
+  const i64 k0 = (i64)blockIdx.x * CG_BM;
+  const int n0 = blockIdx.y * CG_BN;
+  const int cg = (int)g.cg, kpos = (int)g.kpos, og = (int)a.og;
+  const i64 kred = (i64)kpos * cg;
+  const i64 r_begin = split * rows_per;
+  const i64 r_end = r_begin + rows_per < g.rows ? r_begin + rows_per : g.rows;
+
+  // The thread's run of P's columns: kernel position, offsets, channel.
+  const i64 k = k0 + 4 * (tid % 32);
+  const bool run_ok = k < kred;
+  int kk[ND];
+  i64 koff = 0;
+  {
+    const i64 kc = run_ok ? k : 0;
+    int kp = (int)(kc / cg);
+    koff = kc - (i64)kp * cg + grp * g.cg;
+#pragma unroll
+    for (int j = ND - 1; j >= 0; j--) {
+      const int ks = (int)g.k_sp[j];
+      const int q = kp / ks;
+      int kj = kp - q * ks;
+      kp = q;
+      if (g.flip) kj = ks - 1 - kj;
+      kk[j] = kj * (int)g.kdil[j];
+      koff += (i64)kk[j] * g.in_str[j];
+    }
+  }
+
+  // The thread's positions: t/32 + 4i of each step.
+  ConvRowCursor<ND> rc[4];
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+    i64 r = r_begin + tid / 32 + 4 * i;
+    rc[i].r = r;
+    i64 t = r < g.rows ? r : 0;
+#pragma unroll
+    for (int j = ND - 1; j >= 0; j--) {
+      const i64 os = g.out_sp[j];
+      const i64 q = t / os;
+      rc[i].o[j] = (int)(t - q * os);
+      t = q;
+    }
+    rc[i].n = (int)t;
+  }
+
+  // The cotangent's runs: channels 4*(tid%16), positions tid/16 + 8i.
+  const int gc = 4 * (tid % 16), gr = tid / 16;
+  const bool gc_ok = n0 + gc < og;
+  const T* gcol = cot + grp * a.og + n0 + (gc_ok ? gc : 0);
+
+  ConvVec<T, 4> ra[4], rb[2];
+  auto load = [&](i64 r0) {
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+      bool ok = run_ok && rc[i].r < r_end;
+      i64 off = (i64)rc[i].n * g.in_batch + koff;
+#pragma unroll
+      for (int j = 0; j < ND; j++) {
+        const int x = rc[i].o[j] * (int)g.stride[j] - (int)g.pad_lo[j] + kk[j];
+        ok = ok && x >= 0 && x < (int)g.in_sp[j];
+        off += (i64)(x - kk[j]) * g.in_str[j];
+      }
+      if (ok) {
+        ra[i] = *(const ConvVec<T, 4>*)(in + off);
+      } else {
+#pragma unroll
+        for (int e = 0; e < 4; e++) ra[i].v[e] = T{};
+      }
+    }
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+      const i64 r = r0 + gr + 8 * i;
+      if (gc_ok && r < r_end) {
+        rb[i] = *(const ConvVec<T, 4>*)(gcol + r * a.cout);
+      } else {
+#pragma unroll
+        for (int e = 0; e < 4; e++) rb[i].v[e] = T{};
+      }
+    }
+  };
+  auto store = [&](int buf) {
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+      ConvVec<float, 4> v;
+#pragma unroll
+      for (int e = 0; e < 4; e++) v.v[e] = (float)widen(ra[i].v[e]);
+      *(ConvVec<float, 4>*)&sm.a[buf][tid / 32 + 4 * i][4 * (tid % 32)] = v;
+    }
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+      ConvVec<float, 4> v;
+#pragma unroll
+      for (int e = 0; e < 4; e++) v.v[e] = (float)widen(rb[i].v[e]);
+      *(ConvVec<float, 4>*)&sm.b[buf][gr + 8 * i][gc] = v;
+    }
+  };
+
+  const int tx = tid % 8, ty = tid / 8;
+  float acc[8][8];
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+#pragma unroll
+    for (int j = 0; j < 8; j++) acc[i][j] = 0.0f;
+  }
+
+  const i64 steps = r_end > r_begin ? (r_end - r_begin + CW_BK - 1) / CW_BK : 0;
+  if (steps > 0) {
+    load(r_begin);
+    store(0);
+  }
+  __syncthreads();
+  for (i64 t = 0; t < steps; t++) {
+    const int buf = (int)(t & 1);
+    const bool more = t + 1 < steps;
+    if (more) {
+#pragma unroll
+      for (int i = 0; i < 4; i++) conv_row_advance<ND>(rc[i], CW_BK, g);
+      load(r_begin + (t + 1) * CW_BK);
+    }
+#pragma unroll
+    for (int q = 0; q < CW_BK; q++) {
+      const ConvVec<float, 4> a0 = *(const ConvVec<float, 4>*)&sm.a[buf][q][ty * 4];
+      const ConvVec<float, 4> a1 = *(const ConvVec<float, 4>*)&sm.a[buf][q][64 + ty * 4];
+      const ConvVec<float, 4> b0 = *(const ConvVec<float, 4>*)&sm.b[buf][q][tx * 4];
+      const ConvVec<float, 4> b1 = *(const ConvVec<float, 4>*)&sm.b[buf][q][32 + tx * 4];
+      float av[8], bv[8];
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        av[e] = a0.v[e];
+        av[4 + e] = a1.v[e];
+        bv[e] = b0.v[e];
+        bv[4 + e] = b1.v[e];
+      }
+#pragma unroll
+      for (int i = 0; i < 8; i++) {
+#pragma unroll
+        for (int j = 0; j < 8; j++) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
+      }
+    }
+    if (more) store(buf ^ 1);
+    __syncthreads();
+  }
+
+  // acc[i][j]: column k0 + (i/4)*64 + ty*4 + i%4 of P, channel
+  // n0 + (j/4)*32 + tx*4 + j%4; runs of four columns are stored at once.
+  float* pbase = part + split * (g.groups * a.og * kred) + grp * a.og * kred;
+#pragma unroll
+  for (int j = 0; j < 8; j++) {
+    const int co = n0 + (j / 4) * 32 + tx * 4 + (j % 4);
+    if (co >= og) continue;
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const i64 kc = k0 + h * 64 + ty * 4;
+      if (kc >= kred) continue;
+      ConvVec<float, 4> v;
+#pragma unroll
+      for (int e = 0; e < 4; e++) v.v[e] = acc[h * 4 + e][j];
+      *(ConvVec<float, 4>*)(pbase + (i64)co * kred + kc) = v;
+    }
+  }
+}
+
+// conv_wsum writes out[i] = the sum over s < splits of part[s*n + i].
+template <class T>
+__device__ __forceinline__ void conv_wsum(const float* __restrict__ part, T* __restrict__ out, i64 n, i64 splits) {
+  for (i64 i = global_index(); i < n; i += global_stride()) {
+    float s = 0.0f;
+#pragma unroll 8
+    for (i64 q = 0; q < splits; q++) s += part[q * n + i];
+    out[i] = narrow<T>(s);
+  }
+}
