@@ -18,7 +18,9 @@ import (
 // cuBLASLt multiplies every group at once (a strided batch), straight into
 // the group's columns of the output. The weight's cotangent is the other
 // product, dW[g] = G[g]ᵀ · P[g], G the cotangent's columns of group g,
-// accumulated over the chunks of the batch.
+// accumulated over the chunks of the batch. Where they apply (float16,
+// bfloat16 and float32 without input dilation, conv_gemm.go), both
+// products run as implicit GEMMs that never write P.
 
 // convMaxDims is the most spatial dimensions on cuda (CONV_MAXDIMS).
 const convMaxDims = 8

@@ -7,11 +7,14 @@ import (
 	"github.com/mlxgo/mlxgo/internal/core"
 )
 
-// Convolutions as implicit GEMMs (kernels/conv_gemm.cuh): the product of
-// Conv without the patch matrix, whose tiles each block gathers from the
-// input as it needs them. It serves float16, bfloat16 and float32 with no
-// input dilation, up to three spatial dimensions and channels per group a
-// multiple of four; other convolutions go through im2col and cuBLASLt.
+// Convolutions as implicit GEMMs (kernels/conv_gemm.cuh): the products of
+// Conv and ConvWeights without the patch matrix, whose tiles each block
+// gathers from the input as it needs them, in float. They serve float16,
+// bfloat16 and float32 with no input dilation, up to three spatial
+// dimensions and channels per group a multiple of four (ConvWeights also
+// output channels per group a multiple of four); other convolutions go
+// through im2col and cuBLASLt. The input's cotangent is a Conv (mx writes
+// it so), so it takes the implicit GEMM where its stride was one.
 
 // convTile is a tiling of the implicit GEMM: BK columns of the reduction
 // per step, and the blocks per multiprocessor its launch bounds ask for.
