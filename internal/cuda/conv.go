@@ -18,7 +18,9 @@ import (
 // cuBLASLt multiplies every group at once (a strided batch), straight into
 // the group's columns of the output. The weight's cotangent is the other
 // product, dW[g] = G[g]ᵀ · P[g], G the cotangent's columns of group g,
-// accumulated over the chunks of the batch.
+// accumulated over the chunks of the batch. Where they apply (float16,
+// bfloat16 and float32 without input dilation, conv_gemm.go), both
+// products run as implicit GEMMs that never write P.
 
 // convMaxDims is the most spatial dimensions on cuda (CONV_MAXDIMS).
 const convMaxDims = 8
@@ -273,6 +275,9 @@ func (s *Stream) Conv(in, w, out core.View, p core.ConvParams) error {
 	if err != nil {
 		return err
 	}
+	if done, err := s.convImplicit(c, dt, in, w, p, pw, po); done || err != nil {
+		return err
+	}
 	return s.im2colChunks(c, dt, in, func(cols uintptr, n0, row0, rows int) error {
 		return s.gemm(c.convGemm(dt, pw, cols, po, row0, rows), 1, 0)
 	})
@@ -340,6 +345,9 @@ func (s *Stream) ConvWeights(in, cot, out core.View, p core.ConvParams) error {
 	}
 	pc, err := s.operand(cot)
 	if err != nil {
+		return err
+	}
+	if done, err := s.convWeightsImplicit(c, dt, in, p, pc, po); done || err != nil {
 		return err
 	}
 	return s.im2colChunks(c, dt, in, func(cols uintptr, n0, row0, rows int) error {

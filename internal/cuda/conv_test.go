@@ -23,6 +23,8 @@ type convCase struct {
 	transIn, transW bool
 	chunkBytes      int // a smaller patch matrix, to cut the batch
 	dtypes          []core.Dtype
+	implicit        bool // Conv takes the implicit GEMM (conv_gemm.go)
+	large           bool // too large for the host emulations
 }
 
 func (c convCase) params() core.ConvParams {
@@ -97,6 +99,34 @@ func convCases() []convCase {
 		{name: "2d_chunks", in: []int{5, 6, 5, 4}, w: []int{6, 3, 3, 2}, groups: 2, stride: []int{2, 1}, lo: []int{1, 1}, hi: []int{1, 1},
 			chunkBytes: 1, dtypes: f32h},
 		{name: "1d_empty_channels", in: []int{2, 4, 0}, w: []int{3, 2, 0}, dtypes: []core.Dtype{core.Float32}},
+
+		// The implicit GEMM: partial tiles of positions, output channels
+		// and the reduction; one kernel position per reduction tile (cg a
+		// multiple of 16) or several; vector and single output stores.
+		{name: "gemm_resnet", in: []int{2, 56, 56, 64}, w: []int{64, 3, 3, 64}, lo: []int{1, 1}, hi: []int{1, 1},
+			dtypes: []core.Dtype{core.Float32, core.Float16, core.Bfloat16}, implicit: true, large: true},
+		{name: "gemm_resnet_small", in: []int{1, 9, 10, 64}, w: []int{64, 3, 3, 64}, lo: []int{1, 1}, hi: []int{1, 1},
+			dtypes: all, implicit: true},
+		{name: "gemm_partial_tiles", in: []int{3, 7, 9, 12}, w: []int{70, 3, 2, 12}, lo: []int{2, 0}, hi: []int{0, 1},
+			dtypes: all, implicit: true},
+		{name: "gemm_stride2_dilated", in: []int{2, 11, 13, 32}, w: []int{20, 3, 3, 32}, stride: []int{2, 2},
+			lo: []int{1, 3}, hi: []int{2, 0}, kdil: []int{2, 1}, dtypes: f32h, implicit: true},
+		{name: "gemm_crop", in: []int{2, 9, 8, 16}, w: []int{9, 2, 3, 16}, stride: []int{1, 3},
+			lo: []int{-1, 2}, hi: []int{1, -2}, kdil: []int{1, 2}, dtypes: f32h, implicit: true},
+		{name: "gemm_1d", in: []int{3, 37, 8}, w: []int{5, 4, 8}, stride: []int{3}, kdil: []int{2}, lo: []int{2}, hi: []int{1},
+			dtypes: all, implicit: true},
+		{name: "gemm_3d_flip", in: []int{2, 5, 4, 6, 8}, w: []int{12, 3, 2, 3, 8}, lo: []int{1, 0, 2}, hi: []int{1, 1, 0},
+			stride: []int{1, 2, 1}, flip: true, dtypes: f32h, implicit: true},
+		{name: "gemm_groups", in: []int{2, 6, 7, 16}, w: []int{12, 3, 3, 4}, groups: 4, lo: []int{1, 1}, hi: []int{1, 1},
+			dtypes: f32h, implicit: true},
+		{name: "gemm_strided_weight", in: []int{2, 6, 5, 8}, w: []int{7, 3, 3, 8}, transW: true, lo: []int{1, 1}, hi: []int{1, 1},
+			flip: true, dtypes: f32h, implicit: true},
+		{name: "gemm_groups4", in: []int{2, 5, 6, 8}, w: []int{8, 3, 3, 4}, groups: 2, stride: []int{2, 1}, lo: []int{1, 1}, hi: []int{1, 1},
+			dtypes: f32h, implicit: true},
+		{name: "gemm_many_rows", in: []int{3, 17, 19, 4}, w: []int{68, 3, 3, 4}, lo: []int{1, 1}, hi: []int{1, 1},
+			dtypes: []core.Dtype{core.Float32}, implicit: true},
+		{name: "gemm_empty_input", in: []int{2, 0, 3, 8}, w: []int{4, 1, 2, 8}, lo: []int{1, 0}, hi: []int{1, 0},
+			dtypes: []core.Dtype{core.Float32}, implicit: true},
 	}
 }
 
@@ -117,22 +147,55 @@ func TestConvAgainstCPU(t *testing.T) {
 				want := newHost(t, dt, oshape)
 				mustCPU(t, cpu.Backend.Conv(in, w, want, p))
 				got := newGPU(t, s, dt, oshape)
-				if err := s.Conv(in, w, got, p); err != nil {
-					t.Fatal(err)
+				tiles := []int{convTileUsed}
+				if c.implicit && dt != core.Float64 {
+					cs, err := newConvShape("conv", in, w, got, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !cs.convGemmFits(in, p) {
+						t.Fatal("the implicit GEMM does not take it")
+					}
+					tiles = tiles[:0]
+					for i := range convTiles {
+						tiles = append(tiles, i)
+					}
 				}
-				syncStream(t, s)
-				compareRows(t, "conv", got, want, convTolerance(dt, c.w))
+				for _, tile := range tiles {
+					old := convTileUsed
+					convTileUsed = tile
+					err := s.Conv(in, w, got, p)
+					convTileUsed = old
+					if err != nil {
+						t.Fatal(err)
+					}
+					syncStream(t, s)
+					compareRows(t, fmt.Sprintf("conv (tiling %v)", convTiles[tile]), got, want, convTolerance(dt, c.w))
+				}
 
 				// The weight's cotangent from a cotangent of the output's shape.
 				cot := hostView(t, dt, oshape, noise(max(1, prod(oshape)), uint32(ci+200)))
 				wantW := newHost(t, dt, c.w)
 				mustCPU(t, cpu.Backend.ConvWeights(in, cot, wantW, p))
 				gotW := newGPU(t, s, dt, c.w)
-				if err := s.ConvWeights(in, cot, gotW, p); err != nil {
-					t.Fatal(err)
+				variants := []int{convWeightsUsed}
+				if c.implicit && dt != core.Float64 {
+					variants = variants[:0]
+					for i := range convWeightsMinBlocks {
+						variants = append(variants, i)
+					}
 				}
-				syncStream(t, s)
-				compareRows(t, "conv weights", gotW, wantW, convTolerance(dt, oshape))
+				for _, v := range variants {
+					old := convWeightsUsed
+					convWeightsUsed = v
+					err := s.ConvWeights(in, cot, gotW, p)
+					convWeightsUsed = old
+					if err != nil {
+						t.Fatal(err)
+					}
+					syncStream(t, s)
+					compareRows(t, "conv weights", gotW, wantW, convTolerance(dt, oshape))
+				}
 			})
 		}
 	}
@@ -200,6 +263,11 @@ func TestHadamardAgainstCPU(t *testing.T) {
 
 // BenchmarkConvResNet is a ResNet convolution: batch 32, 56×56, 64 to 64
 // channels, 3×3 kernel, padding 1, float32; each op is synchronized.
+// conv runs the forward product with each tiling of the implicit GEMM and
+// through im2col; input_cotangent is the convolution that gives the
+// input's cotangent (the weight's channels swapped, as a strided view,
+// and flipped); weights is the weight's cotangent, with each launch
+// bound of its implicit GEMM and through im2col.
 func BenchmarkConvResNet(b *testing.B) {
 	s := smokeStream(b)
 	gpu := func(shape []int) core.View {
@@ -221,13 +289,35 @@ func BenchmarkConvResNet(b *testing.B) {
 	in, w, out := gpu([]int{32, 56, 56, 64}), gpu([]int{64, 3, 3, 64}), gpu([]int{32, 56, 56, 64})
 	p := core.ConvParams{Stride: []int{1, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 1},
 		KernelDilation: []int{1, 1}, InputDilation: []int{1, 1}, Groups: 1}
-	for _, c := range []struct {
-		name string
-		run  func() error
-	}{
-		{"conv", func() error { return s.Conv(in, w, out, p) }},
-		{"weights", func() error { return s.ConvWeights(in, out, w, p) }},
-	} {
+	// The input's cotangent: out convolved with w's channels swapped, flipped.
+	wT := w
+	wT.Shape = []int{64, 3, 3, 64}
+	wT.Strides = []int{1, 3 * 64, 64, 9 * 64}
+	pT := p
+	pT.Flip = true
+	type bench struct {
+		name          string
+		tile, weights int  // indices in convTiles and convWeightsMinBlocks
+		im2col        bool // the implicit GEMMs off
+		run           func() error
+	}
+	conv := func() error { return s.Conv(in, w, out, p) }
+	inputCot := func() error { return s.Conv(out, wT, in, pT) }
+	weights := func() error { return s.ConvWeights(in, out, w, p) }
+	var cases []bench
+	for i, t := range convTiles {
+		cases = append(cases, bench{fmt.Sprintf("conv/bk%d_mb%d", t.bk, t.minBlocks), i, convWeightsUsed, false, conv})
+	}
+	cases = append(cases,
+		bench{"conv/im2col", convTileUsed, convWeightsUsed, true, conv},
+		bench{"input_cotangent/gemm", convTileUsed, convWeightsUsed, false, inputCot},
+		bench{"input_cotangent/im2col", convTileUsed, convWeightsUsed, true, inputCot},
+		bench{"weights/im2col", convTileUsed, convWeightsUsed, true, weights},
+	)
+	for i, mb := range convWeightsMinBlocks {
+		cases = append(cases, bench{fmt.Sprintf("weights/gemm_mb%d", mb), convTileUsed, i, false, weights})
+	}
+	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			// A sub-benchmark runs on its own goroutine: bind it too.
 			runtime.LockOSThread()
@@ -235,6 +325,9 @@ func BenchmarkConvResNet(b *testing.B) {
 			if err := s.Device().BindThread(); err != nil {
 				b.Fatal(err)
 			}
+			oldTile, oldWeights, oldIm2 := convTileUsed, convWeightsUsed, convIm2colOnly
+			convTileUsed, convWeightsUsed, convIm2colOnly = c.tile, c.weights, c.im2col
+			defer func() { convTileUsed, convWeightsUsed, convIm2colOnly = oldTile, oldWeights, oldIm2 }()
 			run := func() {
 				if err := c.run(); err != nil {
 					b.Fatal(err)

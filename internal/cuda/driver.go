@@ -21,6 +21,7 @@ var drv struct {
 	cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyPeerAsync             uintptr
 	cuMemsetD8Async, cuMemsetD32Async                         uintptr
 	cuModuleLoadData, cuModuleGetFunction, cuLaunchKernel     uintptr
+	cuModuleUnload                                            uintptr
 	cuFuncSetAttribute, cuGetErrorName, cuGetErrorString      uintptr
 	cuDeviceGetPCIBusId                                       uintptr
 }
@@ -77,6 +78,7 @@ func loadDriver() error {
 	drv.cuMemsetD8Async = s("cuMemsetD8Async")
 	drv.cuMemsetD32Async = s("cuMemsetD32Async")
 	drv.cuModuleLoadData = s("cuModuleLoadData")
+	drv.cuModuleUnload = s("cuModuleUnload")
 	drv.cuModuleGetFunction = s("cuModuleGetFunction")
 	drv.cuLaunchKernel = s("cuLaunchKernel")
 	drv.cuFuncSetAttribute = s("cuFuncSetAttribute")

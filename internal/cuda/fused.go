@@ -14,7 +14,7 @@ import (
 
 // fusedWidth is how many consecutive elements a thread of the contiguous
 // fused kernel computes, loading and storing them at once.
-const fusedWidth = 4
+const fusedWidth = 8
 
 // fusedKernel is the compiled form of a core.FusedProgram.
 type fusedKernel struct {
@@ -211,13 +211,19 @@ func (s *Stream) Fused(p *core.FusedProgram, inputs, outputs []core.View) error 
 		pr.Ref(unsafe.Pointer(&l[0]))
 		defer runtime.KeepAlive(l) // until the launch has read it
 	}
-	f, err := s.dev.jit.function(fk.module, fk.src, name)
+	jit := s.dev.jit
+	jit.fusedMu.RLock()
+	f, err := jit.fusedFunction(fk.module, fk.src, name)
+	if err == nil {
+		grid := s.stridedGrid(n)
+		if vec {
+			grid = gridFor((n + fusedWidth - 1) / fusedWidth)
+		}
+		err = s.Launch(f, grid, block256, 0, &pr)
+	}
+	jit.fusedMu.RUnlock()
 	if err != nil {
 		return err
 	}
-	grid := s.stridedGrid(n)
-	if vec {
-		grid = gridFor((n + fusedWidth - 1) / fusedWidth)
-	}
-	return s.Launch(f, grid, block256, 0, &pr)
+	return jit.trimFused()
 }

@@ -1,6 +1,7 @@
 package cuda
 
 import (
+	"container/list"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -54,11 +55,23 @@ type module struct {
 }
 
 // jitCache compiles modules once per process, through a disk cache.
+// The modules of the backend's kernel families stay loaded; those of fused
+// programs, of which a process may make any number, are kept up to
+// maxFusedModules, the least recently used unloaded first.
 type jitCache struct {
 	dev     *Device
 	mu      sync.Mutex
 	modules map[string]*moduleEntry
+
+	// fusedMu is held for reading from the lookup of a fused kernel to its
+	// launch, and for writing while fused modules are unloaded.
+	fusedMu  sync.RWMutex
+	fusedLRU *list.List // of module names, most recently used first
+	fusedAt  map[string]*list.Element
 }
+
+// maxFusedModules is the most fused-program modules a device keeps loaded.
+var maxFusedModules = 256
 
 type moduleEntry struct {
 	once sync.Once
@@ -66,7 +79,68 @@ type moduleEntry struct {
 	err  error
 }
 
-func newJITCache(d *Device) *jitCache { return &jitCache{dev: d, modules: map[string]*moduleEntry{}} }
+func newJITCache(d *Device) *jitCache {
+	return &jitCache{dev: d, modules: map[string]*moduleEntry{}, fusedLRU: list.New(), fusedAt: map[string]*list.Element{}}
+}
+
+// fusedFunction returns kernel fn of the fused program's module name,
+// built from src on first use, and marks the module used. The caller holds
+// c.fusedMu for reading until the kernel is launched, then calls
+// trimFused.
+func (c *jitCache) fusedFunction(name string, src func() string, fn string) (uintptr, error) {
+	f, err := c.function(name, src, fn)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if e, ok := c.fusedAt[name]; ok {
+		c.fusedLRU.MoveToFront(e)
+	} else {
+		c.fusedAt[name] = c.fusedLRU.PushFront(name)
+	}
+	c.mu.Unlock()
+	return f, nil
+}
+
+// trimFused unloads the least recently used fused modules over
+// maxFusedModules, once the work queued on the device is done (a queued
+// launch may use one). The caller must not hold c.fusedMu.
+func (c *jitCache) trimFused() error {
+	c.mu.Lock()
+	over := c.fusedLRU.Len() > maxFusedModules
+	c.mu.Unlock()
+	if !over {
+		return nil
+	}
+	c.fusedMu.Lock()
+	defer c.fusedMu.Unlock()
+	return onThread(c.dev, func() error {
+		if err := check("cuCtxSynchronize", drv.cuCtxSynchronize); err != nil {
+			return err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for c.fusedLRU.Len() > maxFusedModules {
+			name := c.fusedLRU.Remove(c.fusedLRU.Back()).(string)
+			delete(c.fusedAt, name)
+			e := c.modules[name]
+			delete(c.modules, name)
+			if e != nil && e.mod != nil {
+				if err := check("cuModuleUnload", drv.cuModuleUnload, e.mod.handle); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// fusedModules returns the number of fused-program modules loaded.
+func (c *jitCache) fusedModules() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fusedLRU.Len()
+}
 
 // module returns the module called name, compiling src on first use.
 func (c *jitCache) module(name string, src func() string) (*module, error) {

@@ -209,3 +209,46 @@ func TestTwoDevices(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedModulesBounded runs more distinct fused programs than the device
+// keeps modules for: the oldest are unloaded, and run again when asked.
+func TestFusedModulesBounded(t *testing.T) {
+	s := smokeStream(t)
+	defer func(n int) { maxFusedModules = n }(maxFusedModules)
+	maxFusedModules = 3
+	f32 := core.Float32
+	program := func(c float64) *core.FusedProgram { // x*c + 1
+		return &core.FusedProgram{NumInputs: 1, InputDtypes: []core.Dtype{f32}, Outputs: []int{4}, Instrs: []core.FusedInstr{
+			{Op: core.FusedInput, Dtype: f32, Input: 0},
+			{Op: core.FusedConst, Dtype: f32, Const: core.FusedScalar{F: c}},
+			{Op: core.FusedBinary, Dtype: f32, Binary: core.Multiply, Args: [3]int{0, 1}},
+			{Op: core.FusedConst, Dtype: f32, Const: core.FusedScalar{F: 1}},
+			{Op: core.FusedBinary, Dtype: f32, Binary: core.Add, Args: [3]int{2, 3}},
+		}}
+	}
+	xs := []float32{1, 2, 3, 4, 5, 6, 7, 8}
+	x := hostF32(t, xs)
+	run := func(c int) {
+		buf, err := s.Alloc(4*len(xs), core.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := core.View{Buf: buf, Dtype: f32, Shape: []int{len(xs)}, Strides: []int{1}}
+		if err := s.Fused(program(float64(c)), []core.View{x}, []core.View{out}); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range f32s(out) {
+			if want := xs[i]*float32(c) + 1; v != want {
+				t.Fatalf("program %d: element %d is %v, want %v", c, i, v, want)
+			}
+		}
+		buf.Release()
+	}
+	for c := 0; c < 8; c++ {
+		run(c)
+		if n := s.dev.jit.fusedModules(); n > 3 {
+			t.Fatalf("%d fused modules loaded, want at most 3", n)
+		}
+	}
+	run(0) // unloaded by now: built again from the disk cache
+}
