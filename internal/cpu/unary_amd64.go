@@ -5,12 +5,13 @@ package cpu
 import "math"
 
 // Assembly loops of the float32 elementwise functions (unary_amd64.s):
-// AVX-512 loops take 16 elements at a time, AVX2 loops 8. Each follows the
-// Go loop of unary_math.go step by step, so it keeps the Go loop's
-// accuracy: in float64, except erf, which computes in float32 as erfGo
-// does and has only an AVX-512 loop (it looks its coefficients up in
-// erf32Tab with VPERMPS, one 16-entry row per coefficient). Every loop
-// takes len(src) a multiple of its step and len(dst) >= len(src).
+// AVX-512 loops take 16 elements at a time, AVX2 loops 8. Each converts
+// its input to float64 and follows the Go loop of unary_math.go step by
+// step, so it keeps the Go loop's accuracy; erf instead evaluates erfGo's
+// polynomial in float32 registers and has only an AVX-512 loop (it looks
+// its coefficients up in erf32Tab with VPERMPS, one 16-entry row per
+// coefficient). Every loop takes len(src) a multiple of its step and
+// len(dst) >= len(src).
 
 //go:noescape
 func expF32AVX512(dst, src []float32)

@@ -251,8 +251,8 @@ done:
 	RET
 
 // func erfF32AVX512(dst, src []float32, tab *[erf32Rows][16]float32)
-// erfGo's steps on 16 float32 lanes, each a fused multiply-add rounded to
-// float32. The piece index k = floor(4a) is the low mantissa bits of
+// erfGo's polynomial on 16 float32 lanes, each step a fused multiply-add
+// rounded to float32. The piece index k = floor(4a) is the low mantissa bits of
 // a + 2^21 rounded toward zero (2^21's ulp is 1/4); VPERMPS takes each
 // lane's entry of a 64-byte row of erf32Tab (rows: ctr, m, c0, c6..c1)
 // by the index's low 4 bits (a NaN gives some piece, and stays NaN).
