@@ -3,11 +3,12 @@
 #include "textflag.h"
 #include "exp_amd64.h"
 
-// Loops of the float32 elementwise functions (unary_amd64.go). Each
-// converts its input to float64 and follows the Go loop of unary_math.go
-// step by step: an AVX-512 loop runs two chains of 8 float64 a time (16
-// elements), an AVX2 loop two chains of 4 (8 elements). len(src) is a
-// multiple of that, and len(dst) is at least len(src).
+// Loops of the float32 elementwise functions (unary_amd64.go). Each but
+// erf converts its input to float64 and follows the Go loop of
+// unary_math.go step by step: an AVX-512 loop runs two chains of 8 float64
+// a time (16 elements), an AVX2 loop two chains of 4 (8 elements); erf
+// runs one chain of 16 float32. len(src) is a multiple of that, and
+// len(dst) is at least len(src).
 
 // LOGK sets p = k*ck + log(1+f)*cp for y = 2^k (1+f), 1+f in
 // [sqrt(1/2), sqrt(2)), as logReduce and logPoly do; d, h and f are
