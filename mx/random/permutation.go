@@ -23,7 +23,6 @@ import (
 func Permutation(x any, opts ...mx.Option) *mx.Array {
 	o := parse("permutation", opts, allowAxis)
 	a, isArray := x.(*mx.Array)
-	n := 0
 	switch {
 	case isArray:
 		if a == nil || a.Ndim() == 0 {
@@ -44,13 +43,12 @@ func Permutation(x any, opts ...mx.Option) *mx.Array {
 	case o.HasAxes:
 		panic(errorf("permutation", "takes an axis only with an array"))
 	default:
-		v, ok := toInt(x)
-		if !ok || v < 0 || v > math.MaxUint32 {
+		n, ok := toInt(x)
+		if !ok || n < 0 || n > math.MaxUint32 {
 			panic(errorf("permutation", "n must be an integer in [0, 2^32), got %v", x))
 		}
-		n = v
+		return positions(n, o)
 	}
-	return positions(n, o)
 }
 
 // positions returns the positions that sort n random uint32 values.
