@@ -553,3 +553,20 @@ func TestCompileEdges(t *testing.T) {
 		assertClose(t, "concurrent", <-done, want, 1e-6)
 	}
 }
+
+// TestCompileLargeOutput runs a fused program over many chunks and cores,
+// of a length that is not a whole number of vectors: compiled equals
+// uncompiled, bit for bit on the CPU (the GPU's fused erf is computed in
+// float, within 2 ulp).
+func TestCompileLargeOutput(t *testing.T) {
+	x := benchRandom(7, 3<<20+5)
+	f := func(in []*Array) []*Array { return []*Array{gelu(in[0])} }
+	got, want := Compile(f)([]*Array{x})[0], f([]*Array{x})[0]
+	same := ArrayEqual(got, want)
+	if DefaultDevice() != CPU {
+		same = AllClose(got, want, Rtol(1e-6), Atol(1e-7))
+	}
+	if !Item[bool](same) {
+		t.Fatal("compiled gelu differs from op-by-op gelu")
+	}
+}

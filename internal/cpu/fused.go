@@ -453,7 +453,6 @@ func storeChunk(dt core.Dtype, dst, src unsafe.Pointer, m int) {
 	}
 }
 
-// fillConst fills a register with the constant c of type dt.
 // constF32 is the value of a constant of type float32, float16 or
 // bfloat16 as fillConst stores it.
 func constF32(dt core.Dtype, c core.FusedScalar) float32 {
@@ -473,6 +472,7 @@ func divConstGo(z, x []float32, r float64) {
 	}
 }
 
+// fillConst fills a register with the constant c of type dt.
 func fillConst(dt core.Dtype, c core.FusedScalar, reg unsafe.Pointer) {
 	switch dt {
 	case core.Bool:
