@@ -46,6 +46,10 @@ func (be *backend) Conv(in, w, out core.View, p core.ConvParams) error {
 	}
 	switch out.Dtype {
 	case core.Float32:
+		if x := core.All[float32](in); convDirectOK(g, len(x)) {
+			convDirect(g, x, core.All[float32](w), core.All[float32](out)[out.Offset:])
+			break
+		}
 		convRun(&sgemm, g, core.All[float32](in), core.All[float32](w), core.All[float32](out)[out.Offset:])
 	case core.Float64:
 		convRun(&dgemm, g, core.All[float64](in), core.All[float64](w), core.All[float64](out)[out.Offset:])
@@ -459,6 +463,10 @@ func (be *backend) ConvWeights(in, cot, out core.View, p core.ConvParams) error 
 	}
 	switch out.Dtype {
 	case core.Float32:
+		if x := core.All[float32](in); convWeightsDirectOK(g, len(x)) {
+			convWeightsDirect(g, x, core.Data[float32](cot), core.All[float32](out)[out.Offset:])
+			break
+		}
 		convWeightsRun(&sgemm, g, core.All[float32](in), core.Data[float32](cot), core.All[float32](out)[out.Offset:])
 	case core.Float64:
 		convWeightsRun(&dgemm, g, core.All[float64](in), core.Data[float64](cot), core.All[float64](out)[out.Offset:])

@@ -1,0 +1,208 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The direct-convolution micro-kernels for AVX-512 (float32), which read
+// the input where it lies instead of from packed panels; conv_direct.go
+// states their contracts. X15 is not used.
+
+// One row of a step of sconvAVX512: broadcast element CX of the run that
+// ends at ptr, add its products with B to c0 and c1.
+#define CROW(ptr, c0, c1) \
+	VBROADCASTSS (ptr)(CX*4), Z30; \
+	VFMADD231PS  Z28, Z30, c0; \
+	VFMADD231PS  Z29, Z30, c1
+
+// One row of the result: c0 and c1 stored at DX, or added to what is
+// there (acc), then DX moves to the next row.
+#define CSTORE(c0, c1) \
+	VMOVUPS c0, (DX); \
+	VMOVUPS c1, 64(DX); \
+	ADDQ    R8, DX
+
+#define CACC(c0, c1) \
+	VADDPS  (DX), c0, c0; \
+	VMOVUPS c0, (DX); \
+	VADDPS  64(DX), c1, c1; \
+	VMOVUPS c1, 64(DX); \
+	ADDQ    R8, DX
+
+// func sconvAVX512(kpos, cg int, tab *uintptr, b, c *float32, ldc int, acc bool)
+//
+// A 12×32 tile of the output in Z0-Z14 and Z16-Z24. For each of the kpos
+// kernel positions, tab holds twelve addresses, the ends of the runs of cg
+// input channels that the tile's twelve rows meet there; the row pointers
+// stay in AX, BX, DX, SI, R8-R15 while CX counts from -cg up to zero. B
+// (packed, kpos*cg steps of 32 values) is read at DI.
+TEXT ·sconvAVX512(SB), NOSPLIT, $0-49
+	MOVQ b+24(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+
+kpos512:
+	MOVQ tab+16(FP), CX
+	MOVQ 0(CX), AX
+	MOVQ 8(CX), BX
+	MOVQ 16(CX), DX
+	MOVQ 24(CX), SI
+	MOVQ 32(CX), R8
+	MOVQ 40(CX), R9
+	MOVQ 48(CX), R10
+	MOVQ 56(CX), R11
+	MOVQ 64(CX), R12
+	MOVQ 72(CX), R13
+	MOVQ 80(CX), R14
+	MOVQ 88(CX), R15
+	ADDQ $96, CX
+	MOVQ CX, tab+16(FP)
+	MOVQ cg+8(FP), CX
+	NEGQ CX
+
+step512:
+	VMOVUPS (DI), Z28
+	VMOVUPS 64(DI), Z29
+	CROW(AX, Z0, Z1)
+	CROW(BX, Z2, Z3)
+	CROW(DX, Z4, Z5)
+	CROW(SI, Z6, Z7)
+	CROW(R8, Z8, Z9)
+	CROW(R9, Z10, Z11)
+	CROW(R10, Z12, Z13)
+	CROW(R11, Z14, Z16)
+	CROW(R12, Z17, Z18)
+	CROW(R13, Z19, Z20)
+	CROW(R14, Z21, Z22)
+	CROW(R15, Z23, Z24)
+	ADDQ $128, DI
+	INCQ CX
+	JNZ  step512
+	DECQ kpos+0(FP)
+	JNZ  kpos512
+
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVBLZX acc+48(FP), AX
+	TESTL AX, AX
+	JNZ  accum512
+	CSTORE(Z0, Z1)
+	CSTORE(Z2, Z3)
+	CSTORE(Z4, Z5)
+	CSTORE(Z6, Z7)
+	CSTORE(Z8, Z9)
+	CSTORE(Z10, Z11)
+	CSTORE(Z12, Z13)
+	CSTORE(Z14, Z16)
+	CSTORE(Z17, Z18)
+	CSTORE(Z19, Z20)
+	CSTORE(Z21, Z22)
+	CSTORE(Z23, Z24)
+	VZEROUPPER
+	RET
+
+accum512:
+	CACC(Z0, Z1)
+	CACC(Z2, Z3)
+	CACC(Z4, Z5)
+	CACC(Z6, Z7)
+	CACC(Z8, Z9)
+	CACC(Z10, Z11)
+	CACC(Z12, Z13)
+	CACC(Z14, Z16)
+	CACC(Z17, Z18)
+	CACC(Z19, Z20)
+	CACC(Z21, Z22)
+	CACC(Z23, Z24)
+	VZEROUPPER
+	RET
+
+// One row of a step of sconvWeightsAVX512: broadcast the cotangent at
+// off(DI), add its products with the input's 32 values to c0 and c1.
+#define WROW(off, c0, c1) \
+	VBROADCASTSS off(DI), Z30; \
+	VFMADD231PS  Z28, Z30, c0; \
+	VFMADD231PS  Z29, Z30, c1
+
+// func sconvWeightsAVX512(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc int)
+//
+// Adds to an 8×32 tile of the weight's cotangent (rows: output channels,
+// columns: input channels) k steps of the product of the cotangent (8
+// values at cot, a row of ldg elements a step) and the input (32 values at
+// byte offset off from the address tab holds for the step). The tile
+// stays in Z0-Z14 and Z16.
+TEXT ·sconvWeightsAVX512(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ tab+8(FP), SI
+	MOVQ off+16(FP), BX
+	MOVQ cot+24(FP), DI
+	MOVQ ldg+32(FP), R8
+	SHLQ $2, R8
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z16, Z16, Z16
+
+wstep512:
+	MOVQ    (SI), AX
+	VMOVUPS (AX)(BX*1), Z28
+	VMOVUPS 64(AX)(BX*1), Z29
+	WROW(0, Z0, Z1)
+	WROW(4, Z2, Z3)
+	WROW(8, Z4, Z5)
+	WROW(12, Z6, Z7)
+	WROW(16, Z8, Z9)
+	WROW(20, Z10, Z11)
+	WROW(24, Z12, Z13)
+	WROW(28, Z14, Z16)
+	ADDQ $8, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  wstep512
+
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	CACC(Z0, Z1)
+	CACC(Z2, Z3)
+	CACC(Z4, Z5)
+	CACC(Z6, Z7)
+	CACC(Z8, Z9)
+	CACC(Z10, Z11)
+	CACC(Z12, Z13)
+	CACC(Z14, Z16)
+	VZEROUPPER
+	RET
