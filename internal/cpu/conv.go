@@ -103,6 +103,10 @@ type convGeom struct {
 	// window's start (flipped when the convolution flips); wkoff[kp] is
 	// its offset in the weight.
 	kcoord, wkoff []int
+	// kspan[j] is the kernel's extent in dimension j of the dilated input;
+	// kdelta[kp] is the offset in the input of kernel position kp from
+	// the window's start, where the input is not dilated.
+	kspan, kdelta []int
 }
 
 func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
@@ -130,6 +134,11 @@ func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
 	g.kred = g.kpos * g.cg
 	g.kcoord = make([]int, g.kpos*nd)
 	g.wkoff = make([]int, g.kpos)
+	g.kdelta = make([]int, g.kpos)
+	g.kspan = make([]int, nd)
+	for j := 0; j < nd; j++ {
+		g.kspan[j] = (g.kSp[j]-1)*g.kdil[j] + 1
+	}
 	k := make([]int, nd)
 	for kp := 0; kp < g.kpos; kp++ {
 		for j := 0; j < nd; j++ {
@@ -138,6 +147,7 @@ func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
 				e = g.kSp[j] - 1 - e
 			}
 			g.kcoord[kp*nd+j] = e * g.kdil[j]
+			g.kdelta[kp] += e * g.kdil[j] * in.Strides[j+1]
 			g.wkoff[kp] += k[j] * w.Strides[j+1]
 		}
 		for j := nd - 1; j >= 0; j-- {

@@ -11,6 +11,9 @@ func sconvAVX512(kpos, cg int, tab *uintptr, b, c *float32, ldc int, acc bool)
 //go:noescape
 func sconvWeightsAVX512(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc int)
 
+//go:noescape
+func sconvWeights6AVX512(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc, skip int)
+
 func init() {
 	if !haveAVX512 {
 		return
@@ -22,5 +25,9 @@ func init() {
 	convWeightsTile = func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc int) {
 		_, _, _ = tab[k-1], g[(k-1)*ldg+convWMR-1], c[(convWMR-1)*ldc+convWNR-1]
 		sconvWeightsAVX512(k, &tab[0], off, &g[0], ldg, &c[0], ldc)
+	}
+	convWeightsTile6 = func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc, skip int) {
+		_, _, _ = tab[k-1], g[(k-1)*ldg+convW6MR-1], c[(convW6MR-1)*ldc+convW6NR-1]
+		sconvWeights6AVX512(k, &tab[0], off, &g[0], ldg, &c[0], ldc, min(max(skip, 0), convW6MR-1))
 	}
 }

@@ -206,3 +206,130 @@ wstep512:
 	CACC(Z14, Z16)
 	VZEROUPPER
 	RET
+
+// One row of a step of sconvWeights6AVX512: broadcast the cotangent at
+// off(DI), add its products with the input's 64 values to c0-c3.
+#define W6ROW(off, c0, c1, c2, c3) \
+	VBROADCASTSS off(DI), Z30; \
+	VFMADD231PS  Z25, Z30, c0; \
+	VFMADD231PS  Z26, Z30, c1; \
+	VFMADD231PS  Z27, Z30, c2; \
+	VFMADD231PS  Z28, Z30, c3
+
+#define W6ACC(c0, c1, c2, c3) \
+	VADDPS  (DX), c0, c0; \
+	VMOVUPS c0, (DX); \
+	VADDPS  64(DX), c1, c1; \
+	VMOVUPS c1, 64(DX); \
+	VADDPS  128(DX), c2, c2; \
+	VMOVUPS c2, 128(DX); \
+	VADDPS  192(DX), c3, c3; \
+	VMOVUPS c3, 192(DX); \
+	ADDQ    R8, DX
+
+#define W6PREFETCH \
+	PREFETCHT0 (DX); \
+	PREFETCHT0 64(DX); \
+	PREFETCHT0 128(DX); \
+	PREFETCHT0 192(DX); \
+	ADDQ       R8, DX
+
+// func sconvWeights6AVX512(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc, skip int)
+//
+// As sconvWeightsAVX512 for a 6×64 tile (6 output channels, 64 input
+// channels), kept in Z0-Z14 and Z16-Z24; the input's values in Z25-Z28.
+// The first skip rows of the tile (0 to 5) are left out of c.
+TEXT ·sconvWeights6AVX512(SB), NOSPLIT, $0-64
+	// Fetch the tile of c now: it is read only at the end, and most
+	// likely not in the L1 cache.
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	W6PREFETCH
+	W6PREFETCH
+	W6PREFETCH
+	W6PREFETCH
+	W6PREFETCH
+	W6PREFETCH
+	MOVQ k+0(FP), CX
+	MOVQ tab+8(FP), SI
+	MOVQ off+16(FP), BX
+	MOVQ cot+24(FP), DI
+	MOVQ ldg+32(FP), R8
+	SHLQ $2, R8
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+
+w6step512:
+	MOVQ    (SI), AX
+	VMOVUPS (AX)(BX*1), Z25
+	VMOVUPS 64(AX)(BX*1), Z26
+	VMOVUPS 128(AX)(BX*1), Z27
+	VMOVUPS 192(AX)(BX*1), Z28
+	W6ROW(0, Z0, Z1, Z2, Z3)
+	W6ROW(4, Z4, Z5, Z6, Z7)
+	W6ROW(8, Z8, Z9, Z10, Z11)
+	W6ROW(12, Z12, Z13, Z14, Z16)
+	W6ROW(16, Z17, Z18, Z19, Z20)
+	W6ROW(20, Z21, Z22, Z23, Z24)
+	ADDQ $8, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  w6step512
+
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	MOVQ skip+56(FP), AX
+	TESTQ AX, AX
+	JNZ  w6skip
+	W6ACC(Z0, Z1, Z2, Z3)
+w6row1:
+	W6ACC(Z4, Z5, Z6, Z7)
+w6row2:
+	W6ACC(Z8, Z9, Z10, Z11)
+w6row3:
+	W6ACC(Z12, Z13, Z14, Z16)
+w6row4:
+	W6ACC(Z17, Z18, Z19, Z20)
+w6row5:
+	W6ACC(Z21, Z22, Z23, Z24)
+	VZEROUPPER
+	RET
+
+w6skip:
+	// Start at row skip of c.
+	MOVQ  AX, BX
+	IMULQ R8, BX
+	ADDQ  BX, DX
+	CMPQ  AX, $1
+	JEQ   w6row1
+	CMPQ  AX, $2
+	JEQ   w6row2
+	CMPQ  AX, $3
+	JEQ   w6row3
+	CMPQ  AX, $4
+	JEQ   w6row4
+	JMP   w6row5

@@ -23,10 +23,12 @@ import (
 
 // The tile shapes: convTile computes convMR output positions by convNR
 // output channels; convWeightsTile convWMR output channels by convWNR
-// input channels of the weight's cotangent.
+// input channels of the weight's cotangent, convWeightsTile6 convW6MR by
+// convW6NR.
 const (
-	convMR, convNR   = 12, 32
-	convWMR, convWNR = 8, 32
+	convMR, convNR     = 12, 32
+	convWMR, convWNR   = 8, 32
+	convW6MR, convW6NR = 6, 64
 )
 
 var (
@@ -47,6 +49,10 @@ var (
 	//
 	// Nil where the machine has no such kernel.
 	convWeightsTile func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc int)
+	// convWeightsTile6 is convWeightsTile for tiles of convW6MR×convW6NR,
+	// which need fewer instructions per multiply-add, leaving the tile's
+	// first skip rows out of c. Nil where the machine has no such kernel.
+	convWeightsTile6 func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc, skip int)
 )
 
 // convDirectOK reports whether the direct convolution computes g's output
@@ -58,50 +64,88 @@ func convDirectOK(g *convGeom, n int) bool {
 // convWeightsDirectOK reports whether the direct kernels compute g's
 // weight cotangent from an input of n elements.
 func convWeightsDirectOK(g *convGeom, n int) bool {
-	return convWeightsTile != nil && n > 0 && g.inStr[g.nd+1] == 1 &&
-		g.cg%convWNR == 0 && g.og%convWMR == 0 && g.kred > 0
+	return n > 0 && g.inStr[g.nd+1] == 1 && g.kred > 0 && (convWeightsWide(g) ||
+		convWeightsTile != nil && g.cg%convWNR == 0 && g.og%convWMR == 0)
 }
 
-// convAddrs sets tab[kp*step] for each kernel position kp to base plus
-// four times the offset in the input of the first channel that output row
-// r meets at kp, or to zero where it meets padding. bs is scratch of nd
-// elements.
-func convAddrs(g *convGeom, r int, base, zero uintptr, tab []uintptr, step int, bs []int) {
+// convWeightsWide reports whether g's weight cotangent takes the tiles of
+// convWeightsTile6: their columns must divide the input channels, while
+// the output channels need only be as many as a tile's rows (the last
+// tile of rows overlaps the one before).
+func convWeightsWide(g *convGeom) bool {
+	return convWeightsTile6 != nil && g.cg%convW6NR == 0 && g.og >= convW6MR
+}
+
+// convAddrs sets tab[(kp*step)+p*pstep] for each kernel position kp and
+// each of the n output rows r0+p to base plus four times the offset in the
+// input of the first channel that the row meets at kp, or to zero where it
+// meets padding. o (nd elements) is scratch.
+func convAddrs(g *convGeom, r0, n int, base, zero uintptr, tab []uintptr, step, pstep int, o []int) {
 	nd := g.nd
+	r := r0
 	for j := nd - 1; j >= 0; j-- {
-		o := r % g.outSp[j]
+		o[j] = r % g.outSp[j]
 		r /= g.outSp[j]
-		bs[j] = o*g.stride[j] - g.padLo[j]
 	}
-	rowOff := g.inOff + r*g.inStr[0]
-	for kp := 0; kp < g.kpos; kp++ {
-		off := rowOff
-		kc := g.kcoord[kp*nd : kp*nd+nd]
+	idil := false
+	for _, d := range g.idil {
+		idil = idil || d != 1
+	}
+	for p := 0; p < n; p++ {
+		// The window's start in the dilated, padded input, and whether
+		// every kernel position falls inside the input there.
+		off, inside := g.inOff+r*g.inStr[0], !idil
 		for j := 0; j < nd; j++ {
-			x := bs[j] + kc[j]
-			if x < 0 {
-				off = -1
+			b := o[j]*g.stride[j] - g.padLo[j]
+			off += b * g.inStr[j+1]
+			inside = inside && b >= 0 && b+g.kspan[j] <= g.inSp[j]
+		}
+		t := tab[p*pstep:]
+		if inside {
+			for kp, d := range g.kdelta {
+				t[kp*step] = base + uintptr(off+d)*4
+			}
+		} else {
+			for kp := 0; kp < g.kpos; kp++ {
+				t[kp*step] = convAddr(g, r, o, kp, base, zero)
+			}
+		}
+		// The next row.
+		for j := nd - 1; j >= 0; j-- {
+			if o[j]++; o[j] < g.outSp[j] {
 				break
 			}
-			if id := g.idil[j]; id != 1 {
-				if x%id != 0 {
-					off = -1
-					break
-				}
-				x /= id
+			o[j] = 0
+			if j == 0 {
+				r++
 			}
-			if x >= g.inSp[j] {
-				off = -1
-				break
-			}
-			off += x * g.inStr[j+1]
 		}
-		a := zero
-		if off >= 0 {
-			a = base + uintptr(off)*4
-		}
-		tab[kp*step] = a
 	}
+}
+
+// convAddr is the address that convAddrs gives kernel position kp of the
+// output row at batch index n and output coordinates o.
+func convAddr(g *convGeom, n int, o []int, kp int, base, zero uintptr) uintptr {
+	nd := g.nd
+	off := g.inOff + n*g.inStr[0]
+	kc := g.kcoord[kp*nd : kp*nd+nd]
+	for j := 0; j < nd; j++ {
+		x := o[j]*g.stride[j] - g.padLo[j] + kc[j]
+		if x < 0 {
+			return zero
+		}
+		if id := g.idil[j]; id != 1 {
+			if x%id != 0 {
+				return zero
+			}
+			x /= id
+		}
+		if x >= g.inSp[j] {
+			return zero
+		}
+		off += x * g.inStr[j+1]
+	}
+	return base + uintptr(off)*4
 }
 
 // heapZeros returns n zeros on the heap (never on a goroutine's stack,
@@ -156,11 +200,8 @@ func convDirect(g *convGeom, in, w, c []float32) {
 			gbase := base + uintptr((grp+1)*g.cg)*4
 			for t0 := r0; t0 < end; t0 += mr {
 				rows := min(mr, end-t0)
-				for i := 0; i < mr; i++ {
-					if i < rows {
-						convAddrs(g, t0+i, gbase, zero, tab[i:], mr, bs)
-						continue
-					}
+				convAddrs(g, t0, rows, gbase, zero, tab, mr, 1, bs)
+				for i := rows; i < mr; i++ {
 					for kp := 0; kp < g.kpos; kp++ {
 						tab[kp*mr+i] = zero
 					}
@@ -192,8 +233,11 @@ func convDirect(g *convGeom, in, w, c []float32) {
 // claim; each worker adds its chunks' products into its own copy of the
 // result, and the copies are summed at the end.
 func convWeightsDirect(g *convGeom, in, cot, c []float32) {
-	const chunk = 64
-	const mr, nr = convWMR, convWNR
+	chunk := convWChunk
+	mr, nr, wide := convWMR, convWNR, convWeightsWide(g)
+	if wide {
+		mr, nr = convW6MR, convW6NR
+	}
 	c = c[:g.cout*g.kred]
 	clear(c)
 	chunks := (g.rows + chunk - 1) / chunk
@@ -225,17 +269,23 @@ func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 			}
 			r0 := u * chunk
 			k := min(chunk, g.rows-r0)
-			for p := 0; p < k; p++ {
-				convAddrs(g, r0+p, base, zero, tab[p:], chunk, bs)
-			}
+			convAddrs(g, r0, k, base, zero, tab, chunk, 1, bs)
 			for kp := 0; kp < g.kpos; kp++ {
 				t := tab[kp*chunk : kp*chunk+k]
 				for grp := 0; grp < g.groups; grp++ {
 					for co := 0; co < g.og; co += mr {
-						gr := cot[r0*g.cout+grp*g.og+co:]
+						// The last tile of rows may start before co,
+						// overlapping the one before: its rows before co
+						// are left out.
+						c0 := min(co, g.og-mr)
+						gr := cot[r0*g.cout+grp*g.og+c0:]
 						for ci := 0; ci < g.cg; ci += nr {
-							o := (grp*g.og+co)*g.kred + kp*g.cg + ci
-							convWeightsTile(k, t, (grp*g.cg+ci)*4, gr, g.cout, dst[o:], g.kred)
+							o := (grp*g.og+c0)*g.kred + kp*g.cg + ci
+							if wide {
+								convWeightsTile6(k, t, (grp*g.cg+ci)*4, gr, g.cout, dst[o:], g.kred, co-c0)
+							} else {
+								convWeightsTile(k, t, (grp*g.cg+ci)*4, gr, g.cout, dst[o:], g.kred)
+							}
 						}
 					}
 				}
@@ -254,3 +304,5 @@ func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 		putGemmBuf(p)
 	}
 }
+
+var convWChunk = 64

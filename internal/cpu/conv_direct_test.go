@@ -61,6 +61,8 @@ func testConvDirect(t *testing.T) {
 		{[]int{2, 5, 5, 3}, []int{8, 3, 3, 3}, p2(1, 1, 1, 1, 1, false)},       // too few channels
 		{[]int{3, 8, 8, 64}, []int{64, 1, 1, 64}, p2(1, 0, 0, 1, 1, false)},    // 1x1
 		{[]int{1, 13, 1, 128}, []int{24, 3, 1, 128}, p2(1, 1, 1, 1, 1, false)}, // long runs
+		{[]int{2, 3, 5, 64}, []int{13, 2, 3, 64}, p2(1, 1, 0, 1, 1, false)},    // output channels past whole tiles
+		{[]int{1, 3, 3, 128}, []int{14, 3, 3, 64}, p2(1, 1, 1, 1, 2, true)},    // groups of wide tiles
 	}
 	for _, cs := range cases {
 		nd := len(cs.xs) - 2
@@ -164,4 +166,55 @@ func shapeSize(s []int) int {
 		n *= d
 	}
 	return n
+}
+
+// BenchmarkConvResNet times the float32 kernels of a ResNet 3x3 layer
+// (batch 32, 64 to 64 channels, 56x56, padding 1), in wall and in CPU
+// time (GFLOP per core-second): the forward
+// convolution, the input's cotangent (a convolution with the flipped,
+// transposed weight) and the weight's cotangent.
+func BenchmarkConvResNet(b *testing.B) {
+	const n, s, c = 32, 56, 64
+	rng := rand.New(rand.NewPCG(1, 2))
+	rnd := func(shape ...int) core.View {
+		v := make([]float64, shapeSize(shape))
+		for i := range v {
+			v[i] = rng.Float64()
+		}
+		return f32View(v, shape)
+	}
+	x, w, g := rnd(n, s, s, c), rnd(c, 3, 3, c), rnd(n, s, s, c)
+	out := rnd(n, s, s, c)
+	dw := rnd(c, 3, 3, c)
+	p := core.ConvParams{Stride: []int{1, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 1},
+		KernelDilation: []int{1, 1}, InputDilation: []int{1, 1}, Groups: 1}
+	// The input's cotangent convolves g with the weight's channels
+	// swapped and its kernel flipped.
+	wt := w
+	wt.Shape = []int{c, 3, 3, c}
+	wt.Strides = []int{1, 3 * c, c, 3 * 3 * c}
+	pt := p
+	pt.Flip = true
+	flops := 2.0 * n * s * s * c * c * 9
+	for _, bc := range []struct {
+		name string
+		fn   func() error
+	}{
+		{"forward", func() error { return Backend.Conv(x, w, out, p) }},
+		{"input", func() error { return Backend.Conv(g, wt, out, pt) }},
+		{"weight", func() error { return Backend.ConvWeights(x, g, dw, p) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c0 := processCPU()
+			for b.Loop() {
+				if err := bc.fn(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			if cpu := processCPU() - c0; cpu > 0 {
+				b.ReportMetric(flops*float64(b.N)/cpu.Seconds()/1e9, "GFLOP/core-s")
+			}
+		})
+	}
 }
