@@ -91,19 +91,26 @@ func convAddrs(g *convGeom, r0, n int, base, zero uintptr, tab []uintptr, step, 
 	for _, d := range g.idil {
 		idil = idil || d != 1
 	}
+	// The kernel positions' offsets in bytes from the window's start.
+	delta := make([]uintptr, g.kpos)
+	for kp, d := range g.kdelta {
+		delta[kp] = uintptr(d) * 4
+	}
+	stride, padLo, kspan, inSp, inStr := g.stride[:nd], g.padLo[:nd], g.kspan[:nd], g.inSp[:nd], g.inStr[1:nd+1]
 	for p := 0; p < n; p++ {
 		// The window's start in the dilated, padded input, and whether
 		// every kernel position falls inside the input there.
 		off, inside := g.inOff+r*g.inStr[0], !idil
-		for j := 0; j < nd; j++ {
-			b := o[j]*g.stride[j] - g.padLo[j]
-			off += b * g.inStr[j+1]
-			inside = inside && b >= 0 && b+g.kspan[j] <= g.inSp[j]
+		for j := range o {
+			b := o[j]*stride[j] - padLo[j]
+			off += b * inStr[j]
+			inside = inside && b >= 0 && b+kspan[j] <= inSp[j]
 		}
-		t := tab[p*pstep:]
+		t := tab[p*pstep : p*pstep+(g.kpos-1)*step+1]
 		if inside {
-			for kp, d := range g.kdelta {
-				t[kp*step] = base + uintptr(off+d)*4
+			a := base + uintptr(off)*4
+			for kp, d := range delta {
+				t[kp*step] = a + d
 			}
 		} else {
 			for kp := 0; kp < g.kpos; kp++ {
