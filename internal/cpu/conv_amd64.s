@@ -333,3 +333,108 @@ w6skip:
 	CMPQ  AX, $4
 	JEQ   w6row4
 	JMP   w6row5
+
+// One row of a step of sconv6AVX512: broadcast element CX of the run that
+// ends at ptr, add its products with B's 64 values to c0-c3.
+#define C6ROW(ptr, c0, c1, c2, c3) \
+	VBROADCASTSS (ptr)(CX*4), Z30; \
+	VFMADD231PS  Z25, Z30, c0; \
+	VFMADD231PS  Z26, Z30, c1; \
+	VFMADD231PS  Z27, Z30, c2; \
+	VFMADD231PS  Z28, Z30, c3
+
+#define C6STORE(c0, c1, c2, c3) \
+	VMOVUPS c0, (DX); \
+	VMOVUPS c1, 64(DX); \
+	VMOVUPS c2, 128(DX); \
+	VMOVUPS c3, 192(DX); \
+	ADDQ    R8, DX
+
+// func sconv6AVX512(kpos, cg int, tab *uintptr, b, c *float32, ldc int, acc bool)
+//
+// As sconvAVX512 for a 6×64 tile (6 output positions, 64 output
+// channels) in Z0-Z14 and Z16-Z24, tab holding six addresses a kernel
+// position (in AX, BX, DX, SI, R8, R9) and B 64 values a step (in
+// Z25-Z28).
+TEXT ·sconv6AVX512(SB), NOSPLIT, $0-49
+	MOVQ b+24(FP), DI
+	MOVQ tab+16(FP), R10
+	MOVQ kpos+0(FP), R11
+	MOVQ cg+8(FP), R12
+	NEGQ R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+
+kpos6:
+	MOVQ 0(R10), AX
+	MOVQ 8(R10), BX
+	MOVQ 16(R10), DX
+	MOVQ 24(R10), SI
+	MOVQ 32(R10), R8
+	MOVQ 40(R10), R9
+	ADDQ $48, R10
+	MOVQ R12, CX
+
+step6:
+	VMOVUPS (DI), Z25
+	VMOVUPS 64(DI), Z26
+	VMOVUPS 128(DI), Z27
+	VMOVUPS 192(DI), Z28
+	C6ROW(AX, Z0, Z1, Z2, Z3)
+	C6ROW(BX, Z4, Z5, Z6, Z7)
+	C6ROW(DX, Z8, Z9, Z10, Z11)
+	C6ROW(SI, Z12, Z13, Z14, Z16)
+	C6ROW(R8, Z17, Z18, Z19, Z20)
+	C6ROW(R9, Z21, Z22, Z23, Z24)
+	ADDQ $256, DI
+	INCQ CX
+	JNZ  step6
+	DECQ R11
+	JNZ  kpos6
+
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVBLZX acc+48(FP), AX
+	TESTL AX, AX
+	JNZ  accum6
+	C6STORE(Z0, Z1, Z2, Z3)
+	C6STORE(Z4, Z5, Z6, Z7)
+	C6STORE(Z8, Z9, Z10, Z11)
+	C6STORE(Z12, Z13, Z14, Z16)
+	C6STORE(Z17, Z18, Z19, Z20)
+	C6STORE(Z21, Z22, Z23, Z24)
+	VZEROUPPER
+	RET
+
+accum6:
+	W6ACC(Z0, Z1, Z2, Z3)
+	W6ACC(Z4, Z5, Z6, Z7)
+	W6ACC(Z8, Z9, Z10, Z11)
+	W6ACC(Z12, Z13, Z14, Z16)
+	W6ACC(Z17, Z18, Z19, Z20)
+	W6ACC(Z21, Z22, Z23, Z24)
+	VZEROUPPER
+	RET

@@ -22,13 +22,13 @@ import (
 // step.
 
 // The tile shapes: convTile computes convMR output positions by convNR
-// output channels; convWeightsTile convWMR output channels by convWNR
-// input channels of the weight's cotangent, convWeightsTile6 convW6MR by
-// convW6NR.
+// output channels, convTile6 conv6MR by conv6NR; convWeightsTile convWMR
+// output channels by convWNR input channels of the weight's cotangent,
+// convWeightsTile6 conv6MR by conv6NR.
 const (
-	convMR, convNR     = 12, 32
-	convWMR, convWNR   = 8, 32
-	convW6MR, convW6NR = 6, 64
+	convMR, convNR   = 12, 32
+	conv6MR, conv6NR = 6, 64
+	convWMR, convWNR = 8, 32
 )
 
 var (
@@ -42,6 +42,11 @@ var (
 	// With acc the products are added to c, else c is only written. Nil
 	// where the machine has no such kernel.
 	convTile func(kpos, cg int, tab []uintptr, b, c []float32, ldc int, acc bool)
+	// convTile6 is convTile for tiles of conv6MR×conv6NR (tab holding
+	// conv6MR addresses a kernel position, b conv6NR values a step), which
+	// need fewer instructions per multiply-add. Nil where the machine has
+	// no such kernel.
+	convTile6 func(kpos, cg int, tab []uintptr, b, c []float32, ldc int, acc bool)
 	// convWeightsTile adds to a convWMR×convWNR tile of c, for i <
 	// convWMR and j < convWNR,
 	//
@@ -49,7 +54,7 @@ var (
 	//
 	// Nil where the machine has no such kernel.
 	convWeightsTile func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc int)
-	// convWeightsTile6 is convWeightsTile for tiles of convW6MR×convW6NR,
+	// convWeightsTile6 is convWeightsTile for tiles of conv6MR×conv6NR,
 	// which need fewer instructions per multiply-add, leaving the tile's
 	// first skip rows out of c. Nil where the machine has no such kernel.
 	convWeightsTile6 func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc, skip int)
@@ -73,7 +78,7 @@ func convWeightsDirectOK(g *convGeom, n int) bool {
 // the output channels need only be as many as a tile's rows (the last
 // tile of rows overlaps the one before).
 func convWeightsWide(g *convGeom) bool {
-	return convWeightsTile6 != nil && g.cg%convW6NR == 0 && g.og >= convW6MR
+	return convWeightsTile6 != nil && g.cg%conv6NR == 0 && g.og >= conv6MR
 }
 
 // convAddrs sets tab[(kp*step)+p*pstep] for each kernel position kp and
@@ -165,31 +170,46 @@ func heapZeros(n int) []float32 {
 
 // convDirect computes the convolution g of in by w into c, the row-major
 // output (rows × cout); convDirectOK(g, len(in)) must hold.
+//
+// Workers claim blocks of output rows. For a block, the addresses of every
+// tile's rows are made first; then the inner dimension is taken in blocks
+// of kernel positions whose packed weights stay in the L2 cache, each
+// block through every tile of the block of rows, the tiles adding to the
+// output. Tiles cut by the edges of the output are computed whole into a
+// buffer and copied.
 func convDirect(g *convGeom, in, w, c []float32) {
-	const mr, nr = convMR, convNR
+	mr, nr, kern := convMR, convNR, convTile
+	if convTile6 != nil && g.og%conv6NR == 0 {
+		mr, nr, kern = conv6MR, conv6NR, convTile6
+	}
 	c = c[:g.rows*g.cout]
 	ogPad := roundUp(g.og, nr)
 	kred := g.kred
 	bp := getGemmBuf[float32](g.groups * kred * ogPad)
 	defer putGemmBuf(bp)
 	packConvWeights(g, w, bp, kred, nr, ogPad) // one block of the whole inner dimension
+	// Kernel positions per block of the inner dimension: a block of one
+	// panel of weights within convKBytes.
+	kpb := min(g.kpos, max(1, convKBytes/(g.cg*nr*4)))
 
 	workers := runtime.GOMAXPROCS(0)
 	if g.rows*g.cout*g.kred < gemmParallelMin {
 		workers = 1
 	}
-	rowBlock := 8 * mr
+	tiles := 96 / mr // tiles per block of rows
 	if workers > 1 {
 		perGroup := (4*workers + g.groups - 1) / g.groups
-		rowBlock = min(rowBlock, max(mr, roundUp((g.rows+perGroup-1)/perGroup, mr)))
+		tiles = min(tiles, max(1, (g.rows+perGroup*mr-1)/(perGroup*mr)))
 	}
+	rowBlock := tiles * mr
 	blocks := (g.rows + rowBlock - 1) / rowBlock
 	units := blocks * g.groups
 	workers = min(workers, units)
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(in)))
 	var next atomic.Int32
 	runParts(workers, func(int) {
-		tab := make([]uintptr, g.kpos*mr)
+		tt := g.kpos * mr // table entries a tile
+		tab := make([]uintptr, tiles*tt)
 		zeros := heapZeros(g.cg)
 		defer putGemmBuf(zeros)
 		zero := uintptr(unsafe.Pointer(unsafe.SliceData(zeros))) + uintptr(g.cg)*4
@@ -205,33 +225,53 @@ func convDirect(g *convGeom, in, w, c []float32) {
 			// The runs of group grp end (grp+1)*cg elements past their
 			// positions' first channel.
 			gbase := base + uintptr((grp+1)*g.cg)*4
-			for t0 := r0; t0 < end; t0 += mr {
-				rows := min(mr, end-t0)
-				convAddrs(g, t0, rows, gbase, zero, tab, mr, 1, bs)
+			nt := (end - r0 + mr - 1) / mr
+			for t := 0; t < nt; t++ {
+				rows := min(mr, end-r0-t*mr)
+				tb := tab[t*tt : (t+1)*tt]
+				convAddrs(g, r0+t*mr, rows, gbase, zero, tb, mr, 1, bs)
 				for i := rows; i < mr; i++ {
 					for kp := 0; kp < g.kpos; kp++ {
-						tab[kp*mr+i] = zero
+						tb[kp*mr+i] = zero
 					}
 				}
-				for q := 0; q*nr < g.og; q++ {
-					n := min(nr, g.og-q*nr)
-					b := bp[grp*kred*ogPad+q*kred*nr:]
-					o := t0*g.cout + grp*g.og + q*nr
-					if rows == mr && n == nr {
-						convTile(g.kpos, g.cg, tab, b, c[o:], g.cout, false)
+			}
+			full := (end - r0) / mr // whole tiles
+			for q := 0; q*nr < g.og; q++ {
+				n := min(nr, g.og-q*nr)
+				b := bp[grp*kred*ogPad+q*kred*nr:]
+				o := r0*g.cout + grp*g.og + q*nr
+				if n == nr {
+					for k0 := 0; k0 < g.kpos; k0 += kpb {
+						kn := min(kpb, g.kpos-k0)
+						for t := 0; t < full; t++ {
+							kern(kn, g.cg, tab[t*tt+k0*mr:], b[k0*g.cg*nr:], c[o+t*mr*g.cout:], g.cout, k0 > 0)
+						}
+					}
+				}
+				for t := 0; t < nt; t++ {
+					if t < full && n == nr {
 						continue
 					}
-					convTile(g.kpos, g.cg, tab, b, tile, nr, false)
+					rows := min(mr, end-r0-t*mr)
+					kern(g.kpos, g.cg, tab[t*tt:], b, tile, nr, false)
 					for i := 0; i < rows; i++ {
-						copy(c[o+i*g.cout:o+i*g.cout+n], tile[i*nr:i*nr+n])
+						d := o + (t*mr+i)*g.cout
+						copy(c[d:d+n], tile[i*nr:i*nr+n])
 					}
 				}
 			}
 		}
-		runtime.KeepAlive(zeros)
 	})
 	runtime.KeepAlive(in)
 }
+
+// convKBytes bounds the bytes of packed weights that one call of a
+// direct-convolution tile kernel reads, so that they stay in the L2 cache
+// while the calls go through the tiles of a block of rows. (Blocks small
+// enough for the L1 cache measured slower: adding each block's products
+// to the output costs more than streaming the weights from L2.)
+var convKBytes = 256 << 10
 
 // convWeightsDirect computes the weight cotangent of convolution g (built
 // with the weight's shape) from the input in and the row-major cotangent
@@ -243,7 +283,7 @@ func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 	chunk := convWChunk
 	mr, nr, wide := convWMR, convWNR, convWeightsWide(g)
 	if wide {
-		mr, nr = convW6MR, convW6NR
+		mr, nr = conv6MR, conv6NR
 	}
 	c = c[:g.cout*g.kred]
 	clear(c)

@@ -1,7 +1,6 @@
 package cpu
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -31,14 +30,20 @@ func TestConvDirect(t *testing.T) {
 	if convTile == nil {
 		t.Log("no direct kernels on this machine: the GEMM path only")
 	}
-	tile, wtile := convTile, convWeightsTile
-	defer func() { convTile, convWeightsTile = tile, wtile }()
-	for _, direct := range []bool{true, false} {
-		if !direct {
-			convTile, convWeightsTile = nil, nil
-		}
-		t.Run(fmt.Sprintf("direct=%v", direct && tile != nil), testConvDirect)
-	}
+	tile, tile6, wtile, wtile6, kb := convTile, convTile6, convWeightsTile, convWeightsTile6, convKBytes
+	defer func() {
+		convTile, convTile6, convWeightsTile, convWeightsTile6, convKBytes = tile, tile6, wtile, wtile6, kb
+	}()
+	t.Run("direct", testConvDirect)
+	// The narrower tiles only, the inner dimension in blocks of one
+	// kernel position.
+	convTile6, convWeightsTile6, convKBytes = nil, nil, 1
+	t.Run("narrow-blocked", testConvDirect)
+	// The wide tiles, blocked.
+	convTile6, convWeightsTile6 = tile6, wtile6
+	t.Run("blocked", testConvDirect)
+	convTile, convTile6, convWeightsTile, convWeightsTile6 = nil, nil, nil, nil
+	t.Run("gemm", testConvDirect)
 }
 
 func testConvDirect(t *testing.T) {
