@@ -4,6 +4,7 @@
 //
 //	go run ./bench/conv
 //	go run ./bench/conv -runs 5 -torch=false
+//	go run ./bench/conv -rounds 5   # alternate the sides, keep each one's best
 //
 // The layer is batch 32, 64 to 64 channels, 56x56, stride 1, padding 1,
 // float32: NHWC for mlxgo, NCHW for PyTorch (each library's own layout).
@@ -40,6 +41,7 @@ const (
 
 func main() {
 	runs := flag.Int("runs", 5, "timed runs (the median is shown)")
+	rounds := flag.Int("rounds", 1, "rounds of mlxgo then PyTorch; each side's best median is shown")
 	warmup := flag.Int("warmup", 1, "untimed runs before timing")
 	torch := flag.Bool("torch", true, "also time PyTorch")
 	peak := flag.Float64("peak", 150, "the GEMM's peak in GFLOP/s, for the floor column")
@@ -68,15 +70,38 @@ func main() {
 		return vjps
 	}
 	fmt.Printf("machine: %s, %d CPUs (GOMAXPROCS %d), %s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
-	fmt.Printf("conv2d 3x3, batch %d, %d->%d channels, %dx%d, stride 1, padding 1, float32; median of %d runs\n\n",
-		batch, cin, cout, size, size, *runs)
-	fw, fc := timeIt(forward, *runs, *warmup)
-	bw, bc := timeIt(backward, *runs, *warmup)
-	ours, oursCPU := []time.Duration{fw, bw}, []time.Duration{fc, bc}
-	var theirs, theirsCPU map[string]float64
+	fmt.Printf("conv2d 3x3, batch %d, %d->%d channels, %dx%d, stride 1, padding 1, float32; median of %d runs, best of %d rounds\n\n",
+		batch, cin, cout, size, size, *runs, max(*rounds, 1))
+	// On a shared machine other work slows either side at times: the
+	// sides alternate, and each keeps its best median.
+	ours, oursCPU := make([]time.Duration, 2), make([]time.Duration, 2)
+	theirs, theirsCPU := map[string]float64{}, map[string]float64{}
 	note := "PyTorch not run (-torch=false)"
-	if *torch {
-		theirs, theirsCPU, note = runTorch(*runs, *warmup)
+	for r := 0; r < max(*rounds, 1); r++ {
+		for i, fn := range []func() []*mx.Array{forward, backward} {
+			w, c := timeIt(fn, *runs, *warmup)
+			if r == 0 || w < ours[i] {
+				ours[i] = w
+			}
+			if r == 0 || c < oursCPU[i] {
+				oursCPU[i] = c
+			}
+		}
+		if !*torch {
+			continue
+		}
+		var tw, tc map[string]float64
+		tw, tc, note = runTorch(*runs, *warmup)
+		for k, v := range tw {
+			if old, ok := theirs[k]; !ok || v < old {
+				theirs[k] = v
+			}
+		}
+		for k, v := range tc {
+			if old, ok := theirsCPU[k]; !ok || v < old {
+				theirsCPU[k] = v
+			}
+		}
 	}
 	fmt.Printf("%-10s %12s %14s %12s %14s %8s %10s\n", "pass", "mlxgo", "mlxgo GFLOP/s", "torch", "torch GFLOP/s", "ratio", "floor")
 	for i, name := range []string{"forward", "backward"} {
