@@ -145,14 +145,14 @@ accum512:
 	VFMADD231PS  Z28, Z30, c0; \
 	VFMADD231PS  Z29, Z30, c1
 
-// func sconvWeightsAVX512(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc int)
+// func sconvWeightsAVX512(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc, skip int)
 //
 // Adds to an 8×32 tile of the weight's cotangent (rows: output channels,
 // columns: input channels) k steps of the product of the cotangent (8
 // values at cot, a row of ldg elements a step) and the input (32 values at
-// byte offset off from the address tab holds for the step). The tile
-// stays in Z0-Z14 and Z16.
-TEXT ·sconvWeightsAVX512(SB), NOSPLIT, $0-56
+// byte offset off from the address tab holds for the step), leaving out
+// the tile's first skip rows (0 to 7). The tile stays in Z0-Z14 and Z16.
+TEXT ·sconvWeightsAVX512(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ tab+8(FP), SI
 	MOVQ off+16(FP), BX
@@ -196,13 +196,40 @@ wstep512:
 	MOVQ c+40(FP), DX
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
+	MOVQ skip+56(FP), AX
+	MOVQ AX, BX
+	IMULQ R8, BX
+	ADDQ BX, DX
+	CMPQ AX, $0
+	JEQ  w8row0
+	CMPQ AX, $1
+	JEQ  w8row1
+	CMPQ AX, $2
+	JEQ  w8row2
+	CMPQ AX, $3
+	JEQ  w8row3
+	CMPQ AX, $4
+	JEQ  w8row4
+	CMPQ AX, $5
+	JEQ  w8row5
+	CMPQ AX, $6
+	JEQ  w8row6
+	JMP  w8row7
+w8row0:
 	CACC(Z0, Z1)
+w8row1:
 	CACC(Z2, Z3)
+w8row2:
 	CACC(Z4, Z5)
+w8row3:
 	CACC(Z6, Z7)
+w8row4:
 	CACC(Z8, Z9)
+w8row5:
 	CACC(Z10, Z11)
+w8row6:
 	CACC(Z12, Z13)
+w8row7:
 	CACC(Z14, Z16)
 	VZEROUPPER
 	RET
@@ -436,5 +463,174 @@ accum6:
 	W6ACC(Z12, Z13, Z14, Z16)
 	W6ACC(Z17, Z18, Z19, Z20)
 	W6ACC(Z21, Z22, Z23, Z24)
+	VZEROUPPER
+	RET
+
+// AVX2 with FMA: the kernels above on 256-bit vectors, with 6×16 tiles in
+// Y0-Y11, the 16 values of B (or of the input) in Y12 and Y13, and the
+// broadcast value in Y14.
+
+#define C2ROW(ptr, c0, c1) \
+	VBROADCASTSS (ptr)(CX*4), Y14; \
+	VFMADD231PS  Y12, Y14, c0; \
+	VFMADD231PS  Y13, Y14, c1
+
+#define C2STORE(c0, c1) \
+	VMOVUPS c0, (DX); \
+	VMOVUPS c1, 32(DX); \
+	ADDQ    R8, DX
+
+#define C2ACC(c0, c1) \
+	VADDPS  (DX), c0, c0; \
+	VMOVUPS c0, (DX); \
+	VADDPS  32(DX), c1, c1; \
+	VMOVUPS c1, 32(DX); \
+	ADDQ    R8, DX
+
+// func sconv6AVX2(kpos, cg int, tab *uintptr, b, c *float32, ldc int, acc bool)
+//
+// As sconv6AVX512 for a 6×16 tile, B 16 values a step.
+TEXT ·sconv6AVX2(SB), NOSPLIT, $0-49
+	MOVQ b+24(FP), DI
+	MOVQ tab+16(FP), R10
+	MOVQ kpos+0(FP), R11
+	MOVQ cg+8(FP), R12
+	NEGQ R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+kpos2:
+	MOVQ 0(R10), AX
+	MOVQ 8(R10), BX
+	MOVQ 16(R10), DX
+	MOVQ 24(R10), SI
+	MOVQ 32(R10), R8
+	MOVQ 40(R10), R9
+	ADDQ $48, R10
+	MOVQ R12, CX
+
+step2:
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	C2ROW(AX, Y0, Y1)
+	C2ROW(BX, Y2, Y3)
+	C2ROW(DX, Y4, Y5)
+	C2ROW(SI, Y6, Y7)
+	C2ROW(R8, Y8, Y9)
+	C2ROW(R9, Y10, Y11)
+	ADDQ $64, DI
+	INCQ CX
+	JNZ  step2
+	DECQ R11
+	JNZ  kpos2
+
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVBLZX acc+48(FP), AX
+	TESTL AX, AX
+	JNZ  accum2
+	C2STORE(Y0, Y1)
+	C2STORE(Y2, Y3)
+	C2STORE(Y4, Y5)
+	C2STORE(Y6, Y7)
+	C2STORE(Y8, Y9)
+	C2STORE(Y10, Y11)
+	VZEROUPPER
+	RET
+
+accum2:
+	C2ACC(Y0, Y1)
+	C2ACC(Y2, Y3)
+	C2ACC(Y4, Y5)
+	C2ACC(Y6, Y7)
+	C2ACC(Y8, Y9)
+	C2ACC(Y10, Y11)
+	VZEROUPPER
+	RET
+
+#define W2ROW(off, c0, c1) \
+	VBROADCASTSS off(DI), Y14; \
+	VFMADD231PS  Y12, Y14, c0; \
+	VFMADD231PS  Y13, Y14, c1
+
+// func sconvWeights6AVX2(k int, tab *uintptr, off int, cot *float32, ldg int, c *float32, ldc, skip int)
+//
+// As sconvWeights6AVX512 for a 6×16 tile.
+TEXT ·sconvWeights6AVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ tab+8(FP), SI
+	MOVQ off+16(FP), BX
+	MOVQ cot+24(FP), DI
+	MOVQ ldg+32(FP), R8
+	SHLQ $2, R8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+w2step:
+	MOVQ    (SI), AX
+	VMOVUPS (AX)(BX*1), Y12
+	VMOVUPS 32(AX)(BX*1), Y13
+	W2ROW(0, Y0, Y1)
+	W2ROW(4, Y2, Y3)
+	W2ROW(8, Y4, Y5)
+	W2ROW(12, Y6, Y7)
+	W2ROW(16, Y8, Y9)
+	W2ROW(20, Y10, Y11)
+	ADDQ $8, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  w2step
+
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	MOVQ skip+56(FP), AX
+	MOVQ AX, BX
+	IMULQ R8, BX
+	ADDQ BX, DX
+	CMPQ AX, $0
+	JEQ  w2row0
+	CMPQ AX, $1
+	JEQ  w2row1
+	CMPQ AX, $2
+	JEQ  w2row2
+	CMPQ AX, $3
+	JEQ  w2row3
+	CMPQ AX, $4
+	JEQ  w2row4
+	JMP  w2row5
+w2row0:
+	C2ACC(Y0, Y1)
+w2row1:
+	C2ACC(Y2, Y3)
+w2row2:
+	C2ACC(Y4, Y5)
+w2row3:
+	C2ACC(Y6, Y7)
+w2row4:
+	C2ACC(Y8, Y9)
+w2row5:
+	C2ACC(Y10, Y11)
 	VZEROUPPER
 	RET

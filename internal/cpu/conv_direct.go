@@ -8,7 +8,7 @@ import (
 
 // The direct convolution: an implicit GEMM whose micro-kernel reads the
 // patch matrix where it lies in the input, for float32 inputs whose
-// channels are contiguous, on machines with a kernel for it (AVX-512).
+// channels are contiguous, on machines with kernels for it (AVX-512, AVX2).
 //
 // A row of the patch matrix (one output position) is, for each kernel
 // position, a run of the group's input channels lying contiguous in the
@@ -21,64 +21,85 @@ import (
 // reads the cotangent's rows and the input's runs in place, one address a
 // step.
 
-// The tile shapes: convTile computes convMR output positions by convNR
-// output channels, convTile6 conv6MR by conv6NR; convWeightsTile convWMR
-// output channels by convWNR input channels of the weight's cotangent,
-// convWeightsTile6 conv6MR by conv6NR.
-const (
-	convMR, convNR   = 12, 32
-	conv6MR, conv6NR = 6, 64
-	convWMR, convWNR = 8, 32
-)
+// convTileKernel computes an mr×nr tile of the output: for i < mr and
+// j < nr,
+//
+//	c[i*ldc+j] (+)= Σ_kp Σ_{t<cg} x(tab[kp*mr+i] - 4*(cg-t)) * b[(kp*cg+t)*nr+j]
+//
+// over kpos kernel positions, where x(a) is the float32 at address a: tab
+// holds for each kernel position the end addresses of the tile's rows'
+// runs of cg values, and b is packed weights, nr values a step. With acc
+// the products are added to c, else c is only written.
+type convTileKernel struct {
+	mr, nr int
+	fn     func(kpos, cg int, tab []uintptr, b, c []float32, ldc int, acc bool)
+}
+
+// convWeightsKernel adds to an mr×nr tile of the weight's cotangent c
+// (rows: output channels, columns: input channels), for skip ≤ i < mr and
+// j < nr,
+//
+//	c[i*ldc+j] += Σ_{p<k} g[p*ldg+i] * x(tab[p] + off + 4*j),
+//
+// leaving the tile's first skip rows as they are.
+type convWeightsKernel struct {
+	mr, nr int
+	fn     func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc, skip int)
+}
+
+// convKernelSet is the direct convolution's kernels for one instruction
+// set, each list best first.
+type convKernelSet struct {
+	name    string
+	tiles   []convTileKernel    // the first whose nr divides the output channels, else the last
+	weights []convWeightsKernel // the first whose nr divides the input channels
+}
 
 var (
-	// convTile computes a convMR×convNR tile of the output: for i < convMR
-	// and j < convNR,
-	//
-	//	c[i*ldc+j] (+)= Σ_kp Σ_{t<cg} x(tab[kp*convMR+i] - 4*(cg-t)) * b[(kp*cg+t)*convNR+j]
-	//
-	// where x(a) is the float32 at address a: tab holds for each kernel
-	// position the end addresses of the tile's rows' runs of cg values.
-	// With acc the products are added to c, else c is only written. Nil
-	// where the machine has no such kernel.
-	convTile func(kpos, cg int, tab []uintptr, b, c []float32, ldc int, acc bool)
-	// convTile6 is convTile for tiles of conv6MR×conv6NR (tab holding
-	// conv6MR addresses a kernel position, b conv6NR values a step), which
-	// need fewer instructions per multiply-add. Nil where the machine has
-	// no such kernel.
-	convTile6 func(kpos, cg int, tab []uintptr, b, c []float32, ldc int, acc bool)
-	// convWeightsTile adds to a convWMR×convWNR tile of c, for i <
-	// convWMR and j < convWNR,
-	//
-	//	c[i*ldc+j] += Σ_{p<k} g[p*ldg+i] * x(tab[p] + off + 4*j).
-	//
-	// Nil where the machine has no such kernel.
-	convWeightsTile func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc int)
-	// convWeightsTile6 is convWeightsTile for tiles of conv6MR×conv6NR,
-	// which need fewer instructions per multiply-add, leaving the tile's
-	// first skip rows out of c. Nil where the machine has no such kernel.
-	convWeightsTile6 func(k int, tab []uintptr, off int, g []float32, ldg int, c []float32, ldc, skip int)
+	// convKernels is the set in use: nil where the machine has none, and
+	// convKernelSets all the sets it can run (the tests check each). The
+	// assembly files fill them in at start-up.
+	convKernels    *convKernelSet
+	convKernelSets []*convKernelSet
 )
+
+// tile returns the kernel for og output channels a group.
+func (s *convKernelSet) tile(og int) convTileKernel {
+	for _, k := range s.tiles {
+		if og%k.nr == 0 {
+			return k
+		}
+	}
+	return s.tiles[len(s.tiles)-1]
+}
+
+// weightsTile returns the kernel for the weight's cotangent with cg input
+// and og output channels a group: its columns must divide cg, while og
+// need only be at least its rows (the last tile of rows overlaps the one
+// before, its first rows skipped).
+func (s *convKernelSet) weightsTile(cg, og int) (convWeightsKernel, bool) {
+	for _, k := range s.weights {
+		if cg%k.nr == 0 && og >= k.mr {
+			return k, true
+		}
+	}
+	return convWeightsKernel{}, false
+}
 
 // convDirectOK reports whether the direct convolution computes g's output
 // from an input of n elements.
 func convDirectOK(g *convGeom, n int) bool {
-	return convTile != nil && n > 0 && g.inStr[g.nd+1] == 1 && g.cg >= 8 && g.kred > 0
+	return convKernels != nil && n > 0 && g.inStr[g.nd+1] == 1 && g.cg >= 8 && g.kred > 0
 }
 
 // convWeightsDirectOK reports whether the direct kernels compute g's
 // weight cotangent from an input of n elements.
 func convWeightsDirectOK(g *convGeom, n int) bool {
-	return n > 0 && g.inStr[g.nd+1] == 1 && g.kred > 0 && (convWeightsWide(g) ||
-		convWeightsTile != nil && g.cg%convWNR == 0 && g.og%convWMR == 0)
-}
-
-// convWeightsWide reports whether g's weight cotangent takes the tiles of
-// convWeightsTile6: their columns must divide the input channels, while
-// the output channels need only be as many as a tile's rows (the last
-// tile of rows overlaps the one before).
-func convWeightsWide(g *convGeom) bool {
-	return convWeightsTile6 != nil && g.cg%conv6NR == 0 && g.og >= conv6MR
+	if convKernels == nil || n == 0 || g.inStr[g.nd+1] != 1 || g.kred == 0 {
+		return false
+	}
+	_, ok := convKernels.weightsTile(g.cg, g.og)
+	return ok
 }
 
 // convAddrs sets tab[(kp*step)+p*pstep] for each kernel position kp and
@@ -178,10 +199,8 @@ func heapZeros(n int) []float32 {
 // output. Tiles cut by the edges of the output are computed whole into a
 // buffer and copied.
 func convDirect(g *convGeom, in, w, c []float32) {
-	mr, nr, kern := convMR, convNR, convTile
-	if convTile6 != nil && g.og%conv6NR == 0 {
-		mr, nr, kern = conv6MR, conv6NR, convTile6
-	}
+	tk := convKernels.tile(g.og)
+	mr, nr, kern := tk.mr, tk.nr, tk.fn
 	c = c[:g.rows*g.cout]
 	ogPad := roundUp(g.og, nr)
 	kred := g.kred
@@ -281,10 +300,8 @@ var convKBytes = 256 << 10
 // result, and the copies are summed at the end.
 func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 	chunk := convWChunk
-	mr, nr, wide := convWMR, convWNR, convWeightsWide(g)
-	if wide {
-		mr, nr = conv6MR, conv6NR
-	}
+	wk, _ := convKernels.weightsTile(g.cg, g.og)
+	mr, nr, kern := wk.mr, wk.nr, wk.fn
 	c = c[:g.cout*g.kred]
 	clear(c)
 	chunks := (g.rows + chunk - 1) / chunk
@@ -328,11 +345,7 @@ func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 						gr := cot[r0*g.cout+grp*g.og+c0:]
 						for ci := 0; ci < g.cg; ci += nr {
 							o := (grp*g.og+c0)*g.kred + kp*g.cg + ci
-							if wide {
-								convWeightsTile6(k, t, (grp*g.cg+ci)*4, gr, g.cout, dst[o:], g.kred, co-c0)
-							} else {
-								convWeightsTile(k, t, (grp*g.cg+ci)*4, gr, g.cout, dst[o:], g.kred)
-							}
+							kern(k, t, (grp*g.cg+ci)*4, gr, g.cout, dst[o:], g.kred, co-c0)
 						}
 					}
 				}
@@ -352,4 +365,4 @@ func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 	}
 }
 
-var convWChunk = 64
+var convWChunk = 64 // output positions a chunk of the weight's cotangent

@@ -27,22 +27,23 @@ func f32View(v []float64, shape []int) core.View {
 // and shapes that fall back to the GEMM path (few or odd channels), with
 // the direct kernels and without them.
 func TestConvDirect(t *testing.T) {
-	if convTile == nil {
+	if convKernels == nil {
 		t.Log("no direct kernels on this machine: the GEMM path only")
 	}
-	tile, tile6, wtile, wtile6, kb := convTile, convTile6, convWeightsTile, convWeightsTile6, convKBytes
-	defer func() {
-		convTile, convTile6, convWeightsTile, convWeightsTile6, convKBytes = tile, tile6, wtile, wtile6, kb
-	}()
-	t.Run("direct", testConvDirect)
-	// The narrower tiles only, the inner dimension in blocks of one
-	// kernel position.
-	convTile6, convWeightsTile6, convKBytes = nil, nil, 1
-	t.Run("narrow-blocked", testConvDirect)
-	// The wide tiles, blocked.
-	convTile6, convWeightsTile6 = tile6, wtile6
-	t.Run("blocked", testConvDirect)
-	convTile, convTile6, convWeightsTile, convWeightsTile6 = nil, nil, nil, nil
+	cur, kb := convKernels, convKBytes
+	defer func() { convKernels, convKBytes = cur, kb }()
+	for _, set := range convKernelSets {
+		convKernels, convKBytes = set, kb
+		t.Run(set.name, testConvDirect)
+		// The inner dimension in blocks of one kernel position.
+		convKBytes = 1
+		t.Run(set.name+"-blocked", testConvDirect)
+		// The last kernels of each list only.
+		convKernels = &convKernelSet{name: set.name, tiles: set.tiles[len(set.tiles)-1:],
+			weights: set.weights[len(set.weights)-1:]}
+		t.Run(set.name+"-last-blocked", testConvDirect)
+	}
+	convKernels, convKBytes = nil, kb
 	t.Run("gemm", testConvDirect)
 }
 
@@ -175,7 +176,8 @@ func shapeSize(s []int) int {
 
 // BenchmarkConvResNet times the float32 kernels of a ResNet 3x3 layer
 // (batch 32, 64 to 64 channels, 56x56, padding 1), in wall and in CPU
-// time (GFLOP per core-second): the forward
+// time (GFLOP per core-second), with each set of direct kernels this
+// machine has and with the GEMM path: the forward
 // convolution, the input's cotangent (a convolution with the flipped,
 // transposed weight) and the weight's cotangent.
 func BenchmarkConvResNet(b *testing.B) {
@@ -201,25 +203,35 @@ func BenchmarkConvResNet(b *testing.B) {
 	pt := p
 	pt.Flip = true
 	flops := 2.0 * n * s * s * c * c * 9
-	for _, bc := range []struct {
-		name string
-		fn   func() error
-	}{
-		{"forward", func() error { return Backend.Conv(x, w, out, p) }},
-		{"input", func() error { return Backend.Conv(g, wt, out, pt) }},
-		{"weight", func() error { return Backend.ConvWeights(x, g, dw, p) }},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			c0 := processCPU()
-			for b.Loop() {
-				if err := bc.fn(); err != nil {
-					b.Fatal(err)
+	cur := convKernels
+	defer func() { convKernels = cur }()
+	sets := append([]*convKernelSet{nil}, convKernelSets...)
+	for _, set := range sets {
+		name := "gemm-" + sgemm.name
+		if set != nil {
+			name = set.name
+		}
+		convKernels = set
+		for _, bc := range []struct {
+			name string
+			fn   func() error
+		}{
+			{"forward", func() error { return Backend.Conv(x, w, out, p) }},
+			{"input", func() error { return Backend.Conv(g, wt, out, pt) }},
+			{"weight", func() error { return Backend.ConvWeights(x, g, dw, p) }},
+		} {
+			b.Run(name+"/"+bc.name, func(b *testing.B) {
+				c0 := processCPU()
+				for b.Loop() {
+					if err := bc.fn(); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			if cpu := processCPU() - c0; cpu > 0 {
-				b.ReportMetric(flops*float64(b.N)/cpu.Seconds()/1e9, "GFLOP/core-s")
-			}
-		})
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				if cpu := processCPU() - c0; cpu > 0 {
+					b.ReportMetric(flops*float64(b.N)/cpu.Seconds()/1e9, "GFLOP/core-s")
+				}
+			})
+		}
 	}
 }
