@@ -299,7 +299,7 @@ var convKBytes = 256 << 10
 // claim; each worker adds its chunks' products into its own copy of the
 // result, and the copies are summed at the end.
 func convWeightsDirect(g *convGeom, in, cot, c []float32) {
-	chunk := convWChunk
+	const chunk = convWChunk
 	wk, _ := convKernels.weightsTile(g.cg, g.og)
 	mr, nr, kern := wk.mr, wk.nr, wk.fn
 	c = c[:g.cout*g.kred]
@@ -365,4 +365,7 @@ func convWeightsDirect(g *convGeom, in, cot, c []float32) {
 	}
 }
 
-var convWChunk = 64 // output positions a chunk of the weight's cotangent
+// convWChunk is the number of output positions in a chunk of the weight's
+// cotangent: their cotangent rows and input runs stay in the L1 cache
+// while the chunk goes through the tiles.
+const convWChunk = 64
