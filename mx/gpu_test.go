@@ -57,9 +57,9 @@ func TestGPUAcrossDevices(t *testing.T) {
 	x := Arange(n, Float32)
 	for i := 0; i < 4; i++ {
 		a := Multiply(Sqrt(Add(x, 1, GPU), GPU), 2, GPU) // on GPU 0
-		b := Add(a, 1, gpu1)                            // a copied to GPU 1
-		c := Subtract(b, a, GPU)                        // b copied to GPU 0, a used where it is
-		d := Add(b, Multiply(a, 0, gpu1), gpu1)         // a's copy on GPU 1 reused
+		b := Add(a, 1, gpu1)                             // a copied to GPU 1
+		c := Subtract(b, a, GPU)                         // b copied to GPU 0, a used where it is
+		d := Add(b, Multiply(a, 0, gpu1), gpu1)          // a's copy on GPU 1 reused
 		for k, v := range []*Array{a, b, c, d} {
 			if err := Eval(v); err != nil {
 				t.Fatalf("round %d, array %c: %v", i, "abcd"[k], err)

@@ -15,6 +15,10 @@ import (
 //	python3 scripts/io-interop-gpu.py write dir                     # files for Go to check
 //	MLXGO_IO_INTEROP_IN=dir go test ./mx -run TestIOInteropRead
 //
+// The GGUF file written is also read by Hugging Face's GGUF parser (Node.js):
+//
+//	(cd scripts/gguf-interop && npm install) && node scripts/gguf-interop/check.mjs dir/mlxgo.gguf
+//
 // Both tests skip when their variable is not set.
 
 // interopArrays is every dtype's golden sample, named by its dtype.

@@ -18,6 +18,7 @@ build)
 	go test -ldflags="-s -w" -c -o .gpu/random.test ./mx/random
 	go test -ldflags="-s -w" -c -o .gpu/cuda.test ./internal/cuda
 	go build -ldflags="-s -w" -o .gpu/gpubench ./bench/gpubench
+	go build -ldflags="-s -w" -o .gpu/compilebench ./bench/compile
 	go build -ldflags="-s -w" -o .gpu/mlxgo ./cmd/mlxgo
 	cp bench/torch_bench.py .gpu/
 	ls -la .gpu
@@ -53,6 +54,7 @@ run)
 	fi
 	if [ "$what" = all ] || [ "$what" = bench ]; then
 		./.gpu/gpubench -python python3 2>&1 | tee "$logs/bench.txt" || rc=1
+		./.gpu/compilebench -device gpu -runs 9 2>&1 | tee "$logs/compile.txt" || rc=1
 	fi
 	exit $rc
 	;;

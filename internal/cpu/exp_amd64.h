@@ -33,9 +33,8 @@
 #define C_NINF    ·mathVec+1600(SB)
 #define C_NAN     ·mathVec+1664(SB)
 #define C_ZERO    ·mathVec+1728(SB)
-#define C_ERFHI   ·mathVec+1792(SB)
-#define C_MINNORM ·mathVec+1856(SB)
-#define C_MAXF64  ·mathVec+1920(SB)
+#define C_MINNORM ·mathVec+1792(SB)
+#define C_MAXF64  ·mathVec+1856(SB)
 
 // CLAMP limits x to [lo, hi] (registers); NaN stays NaN, as VMAXPD and
 // VMINPD return their first (Go order) operand when either is NaN.

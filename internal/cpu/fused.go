@@ -143,6 +143,21 @@ func fusedStep(p *core.FusedProgram, i int) (func(w *fusedWorker, n int), int, e
 		return func(w *fusedWorker, n int) { f(w.vals[i], w.vals[a], n) }, cost, nil
 	case core.FusedBinary:
 		from := p.Instrs[a].Dtype
+		if d := &p.Instrs[b]; in.Binary == core.Divide && d.Op == core.FusedConst && computeType(from) == core.Float32 {
+			// Dividing by a constant is multiplying by its reciprocal in
+			// float64, rounded to float32: exactly x / c (see divConstF32).
+			r := 1 / float64(constF32(d.Dtype, d.Const))
+			step := func(w *fusedWorker, n int) {
+				divConstF32(slice[float32](w.vals[i], n), slice[float32](w.vals[a], n), r)
+			}
+			if half {
+				return func(w *fusedWorker, n int) {
+					step(w, n)
+					roundHalfInPlace(dt, w.vals[i], n)
+				}, costCheap + 2, nil
+			}
+			return step, costCheap, nil
+		}
 		f := fusedBinary(in.Binary, from)
 		if f == nil {
 			return nil, 0, fmt.Errorf("%v is not implemented on cpu for %v", in.Binary, from)
@@ -439,6 +454,25 @@ func storeChunk(dt core.Dtype, dst, src unsafe.Pointer, m int) {
 }
 
 // fillConst fills a register with the constant c of type dt.
+// constF32 is the value of a constant of type float32, float16 or
+// bfloat16 as fillConst stores it.
+func constF32(dt core.Dtype, c core.FusedScalar) float32 {
+	switch dt {
+	case core.Float16:
+		return core.F16FromFloat64(c.F).Float32()
+	case core.Bfloat16:
+		return core.BF16FromFloat64(c.F).Float32()
+	}
+	return float32(c.F)
+}
+
+// divConstGo is divConstF32 in Go.
+func divConstGo(z, x []float32, r float64) {
+	for k, v := range x {
+		z[k] = float32(float64(v) * r)
+	}
+}
+
 func fillConst(dt core.Dtype, c core.FusedScalar, reg unsafe.Pointer) {
 	switch dt {
 	case core.Bool:

@@ -81,3 +81,27 @@ func vecLoop[T float](f *func(z, x, y []T), tail kern2, lanes int) kern2 {
 		}
 	}
 }
+
+//go:noescape
+func divConstF32AVX512(z, x []float32, r float64)
+
+// divConstF32 sets z[k] = x[k] / c given r = 1/float64(c): float32(x[k] *
+// r) computed in float64 is x[k] / c correctly rounded, for every float32
+// x and c. r is within 2^-53 of 1/c, so the product is within about
+// 2^-52 of x/c (relatively); and x/c is never a float32 rounding boundary,
+// nor within 2^-48 of one unless on it: x - c·m, for m halfway between two
+// floats, is a nonzero multiple of about 2^-47 x (c·m has an odd significand
+// of 25 bits or more, which x cannot equal). So both round alike. Infinite,
+// NaN and zero operands, and results that overflow or are subnormal in
+// float32, come out as from the division too (TestDivConstExact checks
+// them).
+func divConstF32(z, x []float32, r float64) {
+	m := 0
+	if haveAVX512 {
+		m = len(x) &^ 7
+		if m > 0 {
+			divConstF32AVX512(z[:m], x[:m], r)
+		}
+	}
+	divConstGo(z[m:], x[m:], r)
+}

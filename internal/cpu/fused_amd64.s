@@ -174,3 +174,25 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func divConstF32AVX512(z, x []float32, r float64)
+// z = float32(float64(x) * r), 8 elements a step (len(x) a multiple of 8).
+TEXT ·divConstF32AVX512(SB), NOSPLIT, $0-56
+	MOVQ         z_base+0(FP), DI
+	MOVQ         x_base+24(FP), SI
+	MOVQ         x_len+32(FP), CX
+	VBROADCASTSD r+48(FP), Z2
+	SHRQ         $3, CX
+	JZ           dcdone
+dcloop:
+	VCVTPS2PD (SI), Z0
+	VMULPD    Z2, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS   Y0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       dcloop
+dcdone:
+	VZEROUPPER
+	RET

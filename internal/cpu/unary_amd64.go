@@ -5,11 +5,13 @@ package cpu
 import "math"
 
 // Assembly loops of the float32 elementwise functions (unary_amd64.s):
-// AVX-512 loops take 16 elements at a time, AVX2 loops 8 (erf has only an
-// AVX-512 loop, which looks its coefficients up with VPERMPD). Each converts
+// AVX-512 loops take 16 elements at a time, AVX2 loops 8. Each converts
 // its input to float64 and follows the Go loop of unary_math.go step by
-// step, so it keeps the Go loop's accuracy. Every loop takes len(src) a
-// multiple of its step and len(dst) >= len(src).
+// step, so it keeps the Go loop's accuracy; erf instead evaluates erfGo's
+// polynomial in float32 registers and has only an AVX-512 loop (it looks
+// its coefficients up in erf32Tab with VPERMPS, one 16-entry row per
+// coefficient). Every loop takes len(src) a multiple of its step and
+// len(dst) >= len(src).
 
 //go:noescape
 func expF32AVX512(dst, src []float32)
@@ -27,7 +29,7 @@ func tanhF32AVX512(dst, src []float32)
 func logF32AVX512(dst, src []float32, add, tiny, ck, cp float64)
 
 //go:noescape
-func erfF32AVX512(dst, src []float32, tab *[5 + erfDegree + 1][8]float64)
+func erfF32AVX512(dst, src []float32, tab *[erf32Rows][16]float32)
 
 //go:noescape
 func expF32AVX2(dst, src []float32)
@@ -46,7 +48,7 @@ func logF32AVX2(dst, src []float32, add, tiny, ck, cp float64)
 
 // mathVec holds the constants of the loops (exp_amd64.h names the rows),
 // each repeated over a 512-bit vector.
-var mathVec = func() (v [31][8]uint64) {
+var mathVec = func() (v [30][8]uint64) {
 	f := math.Float64bits
 	rows := [...]uint64{
 		f(log2e), f(shifter), f(ln2),
@@ -56,7 +58,7 @@ var mathVec = func() (v [31][8]uint64) {
 		sqrtHalfBits, 1 << 63, f(0x1p52), f(0x1p52 + 2048),
 		f(1.0 / 9), f(1.0 / 7), f(1.0 / 5), f(1.0 / 3),
 		f(math.Inf(1)), f(math.Inf(-1)), f(math.NaN()), 0,
-		f(3.999), f(0x1p-1022), f(math.MaxFloat64),
+		f(0x1p-1022), f(math.MaxFloat64),
 	}
 	for i, r := range rows {
 		for j := range v[i] {
@@ -78,7 +80,7 @@ func init() {
 		l := &f32Loops{name: "avx512", step: 16}
 		l.fn[fnExp], l.fn[fnExpm1], l.fn[fnSigmoid], l.fn[fnTanh] = expF32AVX512, expm1F32AVX512, sigmoidF32AVX512, tanhF32AVX512
 		l.fn[fnLog], l.fn[fnLog2], l.fn[fnLog10], l.fn[fnLog1p] = logLoops(logF32AVX512)
-		l.fn[fnErf] = func(dst, src []float32) { erfF32AVX512(dst, src, erfVec()) }
+		l.fn[fnErf] = func(dst, src []float32) { erfF32AVX512(dst, src, &erf32Tab) }
 		f32All = append(f32All, l)
 		f32Vec = l
 	}

@@ -3,11 +3,12 @@
 #include "textflag.h"
 #include "exp_amd64.h"
 
-// Loops of the float32 elementwise functions (unary_amd64.go). Each
-// converts its input to float64 and follows the Go loop of unary_math.go
-// step by step: an AVX-512 loop runs two chains of 8 float64 a time (16
-// elements), an AVX2 loop two chains of 4 (8 elements). len(src) is a
-// multiple of that, and len(dst) is at least len(src).
+// Loops of the float32 elementwise functions (unary_amd64.go). Each but
+// erf converts its input to float64 and follows the Go loop of
+// unary_math.go step by step: an AVX-512 loop runs two chains of 8 float64
+// a time (16 elements), an AVX2 loop two chains of 4 (8 elements); erf
+// runs one chain of 16 float32. len(src) is a multiple of that, and
+// len(dst) is at least len(src).
 
 // LOGK sets p = k*ck + log(1+f)*cp for y = 2^k (1+f), 1+f in
 // [sqrt(1/2), sqrt(2)), as logReduce and logPoly do; d, h and f are
@@ -250,73 +251,55 @@ done:
 	VZEROUPPER
 	RET
 
-// ERF512 sets y = erf(x) as erfGo does: piece i = floor(2a) of erfVec for
-// a = min(|x|, 3.999), whose fields VPERMPD picks from the rows at AX, and
-// x's sign; a, i, t, u, c and y are written.
-#define ERF512(x, a, i, t, u, c, y) \
-	VPANDQ      C_ABS, x, a; \
-	VMINPD      a, Z31, a; \
-	VADDPD      a, a, i; \
-	VRNDSCALEPD $9, i, i; \
-	VADDPD      C_SHIFT, i, i; \
-	VPERMPD     0(AX), i, t; \
-	VPERMPD     64(AX), i, c; \
-	VFMADD213PD c, a, t; \
-	VPERMPD     128(AX), i, c; \
-	VFMADD213PD c, a, t; \
-	VMULPD      t, t, u; \
-	VPERMPD     384(AX), i, y; \
-	VPERMPD     512(AX), i, c; \
-	VFMADD213PD c, u, y; \
-	VPERMPD     640(AX), i, c; \
-	VFMADD213PD c, u, y; \
-	VPERMPD     768(AX), i, c; \
-	VFMADD213PD c, u, y; \
-	VPERMPD     896(AX), i, c; \
-	VFMADD213PD c, u, y; \
-	VPERMPD     320(AX), i, c; \
-	VPERMPD     448(AX), i, x; \
-	VFMADD213PD x, u, c; \
-	VPERMPD     576(AX), i, x; \
-	VFMADD213PD x, u, c; \
-	VPERMPD     704(AX), i, x; \
-	VFMADD213PD x, u, c; \
-	VPERMPD     832(AX), i, x; \
-	VFMADD213PD x, u, c; \
-	VFMADD213PD y, t, c; \
-	VPERMPD     192(AX), i, y; \
-	VPERMPD     256(AX), i, t; \
-	VFMADD213PD t, a, y; \
-	VMULPD      c, y, y
-
-// func erfF32AVX512(dst, src []float32, tab *[15][8]float64)
-// The sign is taken from the input again (ERF512 reuses x as a temporary).
+// func erfF32AVX512(dst, src []float32, tab *[erf32Rows][16]float32)
+// erfGo's polynomial on 16 float32 lanes, each step a fused multiply-add
+// rounded to float32. The piece index k = floor(4a) is the low mantissa bits of
+// a + 2^21 rounded toward zero (2^21's ulp is 1/4); VPERMPS takes each
+// lane's entry of a 64-byte row of erf32Tab (rows: ctr, m, c0, c6..c1)
+// by the index's low 4 bits (a NaN gives some piece, and stays NaN).
+// Z31 holds the magnitude mask, Z30 erfMax and Z29 2^21.
 TEXT ·erfF32AVX512(SB), NOSPLIT, $0-56
-	MOVQ    dst_base+0(FP), DI
-	MOVQ    src_base+24(FP), SI
-	MOVQ    src_len+32(FP), CX
-	MOVQ    tab+48(FP), AX
-	SHRQ    $4, CX
-	JZ      done
-	VMOVUPD C_ERFHI, Z31
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	MOVQ         tab+48(FP), AX
+	SHRQ         $4, CX
+	JZ           done
+	MOVL         $0x7fffffff, DX
+	VPBROADCASTD DX, Z31
+	MOVL         $0x407fffff, DX
+	VPBROADCASTD DX, Z30
+	MOVL         $0x4a000000, DX
+	VPBROADCASTD DX, Z29
 
 loop:
-	VCVTPS2PD  0(SI), Z0
-	VCVTPS2PD  32(SI), Z8
-	ERF512(Z0, Z1, Z2, Z3, Z4, Z5, Z6)
-	ERF512(Z8, Z9, Z10, Z11, Z12, Z13, Z14)
-	VCVTPS2PD  0(SI), Z0
-	VCVTPS2PD  32(SI), Z8
-	VPTERNLOGQ $0xd8, C_SIGN, Z0, Z6
-	VPTERNLOGQ $0xd8, C_SIGN, Z8, Z14
-	VCVTPD2PS  Z6, Y6
-	VCVTPD2PS  Z14, Y14
-	VMOVUPS    Y6, 0(DI)
-	VMOVUPS    Y14, 32(DI)
-	ADDQ       $64, SI
-	ADDQ       $64, DI
-	DECQ       CX
-	JNZ        loop
+	VMOVUPS        0(SI), Z0
+	VPANDD         Z31, Z0, Z1        // a = |x|
+	VMINPS         Z1, Z30, Z1        // a = min(a, erfMax); NaN stays
+	VADDPS.RZ_SAE  Z29, Z1, Z2        // k in the low bits
+	VPERMPS        0(AX), Z2, Z3
+	VSUBPS         Z3, Z1, Z3         // d = a - ctr
+	VPERMPS        192(AX), Z2, Z4    // h = c6
+	VPERMPS        256(AX), Z2, Z5
+	VFMADD213PS    Z5, Z3, Z4         // h = h*d + c5
+	VPERMPS        320(AX), Z2, Z5
+	VFMADD213PS    Z5, Z3, Z4
+	VPERMPS        384(AX), Z2, Z5
+	VFMADD213PS    Z5, Z3, Z4
+	VPERMPS        448(AX), Z2, Z5
+	VFMADD213PS    Z5, Z3, Z4
+	VPERMPS        512(AX), Z2, Z5
+	VFMADD213PS    Z5, Z3, Z4         // h = h*d + c1
+	VPERMPS        64(AX), Z2, Z5
+	VPERMPS        128(AX), Z2, Z6
+	VFMADD231PS    Z5, Z3, Z6         // b = d*m + c0
+	VFMADD213PS    Z6, Z3, Z4         // y = h*d + b
+	VPTERNLOGD     $0xe4, Z31, Z0, Z4 // x's sign bit, y's others
+	VMOVUPS        Z4, 0(DI)
+	ADDQ           $64, SI
+	ADDQ           $64, DI
+	DECQ           CX
+	JNZ            loop
 
 done:
 	VZEROUPPER

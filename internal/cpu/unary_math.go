@@ -1,12 +1,9 @@
 package cpu
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
-// Fast elementwise functions for float32 slices. Each works in float64
-// registers, which cost the same as float32 ones in scalar code, with a
+// Fast elementwise functions for float32 slices. Each but erf works in
+// float64 registers, which cost the same as float32 ones in scalar code, with a
 // polynomial that is far more accurate than float32 needs, so that the one
 // rounding to float32 at the end dominates the error (about half an ulp;
 // the tests assert the bound). The loop bodies are straight-line code with
@@ -310,137 +307,48 @@ func cos32(dst, src []float32) {
 	}
 }
 
-// erfTable is a piecewise polynomial for erf on [0, 4): piece k covers
-// [k/2, (k+1)/2). Piece 0 is x*P(x^2), which keeps the relative accuracy
-// near zero; the others are P(x). Each P is the Chebyshev interpolant of
-// degree erfDegree over its piece, rewritten as a polynomial in t in [-1, 1];
-// its error is far below float32's resolution. From 4 on, erf rounds to 1
-// in float32.
-type erfPiece struct {
-	sq, lin float64 // t = x*(x*sq + lin) + off: x^2 or x mapped onto [-1, 1]
-	off     float64
-	mulX    float64 // the result is P(t) * (x*mulX + mul1)
-	mul1    float64
-	c       [erfDegree + 1]float64 // P's coefficients, highest degree first
-}
+// erf is a piecewise polynomial in float32 precision, with the table
+// erf32Tab made by scripts/erf_coeffs.py. For a = |x| in the piece
+// k = floor(4a) of [0, 4),
+//
+//	d = a - ctr[k]                  (exact)
+//	h = c6 d^5 + c5 d^4 + ... + c1  (Horner's rule)
+//	erf(a) = h*d + (d*m[k] + c0[k])
+//
+// Piece 0 has ctr = 0, m = 1 and c0 = 0 (erf(a) = a + a*h, with the large
+// part a exact); the others have m = 0 and c0 = erf(ctr), where ctr is
+// picked so that its erf is very nearly a float32. The vector loop works
+// in float32 registers, 16 elements to a 512-bit vector, each step a fused
+// multiply-add rounded to float32; the form keeps those roundings small
+// beside the result's. erfGo evaluates the same polynomial in float64 and
+// rounds once, so it is as accurate or slightly more, and the two differ
+// by one ulp at most. Both stay below one ulp and never exceed 1
+// (TestErfAllFloat32 checks every float32 with MLXGO_EXHAUSTIVE=1). From
+// erfMax on, the result rounds to 1; the sign is x's, so erf(±0) = ±0,
+// erf(±Inf) = ±1, and NaN stays NaN.
 
-const erfDegree = 9
+// erfMax is the largest float32 below 4: |x| is clamped to it, keeping the
+// piece index below 16.
+const erfMax = 0x1.fffffep1
 
-var erfTable = sync.OnceValue(func() *[8]erfPiece {
-	var tab [8]erfPiece
-	for k := range tab {
-		p := &tab[k]
-		lo, hi := float64(k)/2, float64(k+1)/2
-		var f func(float64) float64
-		if k == 0 {
-			// In u = x^2 over [0, 1/4]: erf(x)/x = g(u).
-			lo, hi = 0, 0.25
-			f = func(u float64) float64 {
-				x := math.Sqrt(u)
-				return math.Erf(x) / x
-			}
-			p.mulX = 1
-		} else {
-			f = math.Erf
-			p.mul1 = 1
-		}
-		scale := 2 / (hi - lo)
-		if k == 0 {
-			p.sq = scale
-		} else {
-			p.lin = scale
-		}
-		p.off = -(hi + lo) / (hi - lo)
-		copy(p.c[:], chebyshevPower(f, lo, hi, erfDegree))
-	}
-	return &tab
-})
-
-// erfVec is erfTable by field, for the vector loops: rows sq, lin, off,
-// mulX, mul1, c[0], ..., c[9], each holding the field of pieces 0 to 7.
-var erfVec = sync.OnceValue(func() *[5 + erfDegree + 1][8]float64 {
-	var v [5 + erfDegree + 1][8]float64
-	for k, p := range erfTable() {
-		v[0][k], v[1][k], v[2][k], v[3][k], v[4][k] = p.sq, p.lin, p.off, p.mulX, p.mul1
-		for j, c := range p.c {
-			v[5+j][k] = c
-		}
-	}
-	return &v
-})
-
-// erfGo sets dst[i] = erf(src[i]).
+// erfGo sets dst[i] = erf(src[i]) as above.
 func erfGo(dst, src []float32) {
-	tab := erfTable()
+	t := &erf32Tab
 	dst = dst[:len(src)]
 	for i, x := range src {
-		v := float64(x)
-		a := min(math.Abs(v), 3.999)
-		// NaN makes any index; & 7 keeps it in range and the result NaN.
-		p := &tab[int(a*2)&7]
-		t := a*(a*p.sq+p.lin) + p.off
-		c := &p.c
-		t2 := t * t
-		// Horner's rule in t^2 for the even and odd halves, interleaved.
-		ev := ((((c[1]*t2+c[3])*t2+c[5])*t2+c[7])*t2 + c[9])
-		od := ((((c[0]*t2+c[2])*t2+c[4])*t2+c[6])*t2 + c[8])
-		y := (od*t + ev) * (a*p.mulX + p.mul1)
-		dst[i] = float32(math.Copysign(y, v))
-	}
-}
-
-// chebyshevPower interpolates f at the deg+1 Chebyshev points of [lo, hi]
-// and returns the interpolant as a polynomial in t = (2x - lo - hi)/(hi - lo),
-// highest degree first.
-func chebyshevPower(f func(float64) float64, lo, hi float64, deg int) []float64 {
-	n := deg + 1
-	fx := make([]float64, n)
-	for j := range fx {
-		t := math.Cos(math.Pi * (float64(j) + 0.5) / float64(n))
-		fx[j] = f((hi+lo)/2 + t*(hi-lo)/2)
-	}
-	// Chebyshev coefficients a_k = 2/n sum_j f(t_j) T_k(t_j).
-	a := make([]float64, n)
-	for k := range a {
-		s := 0.0
-		for j := range fx {
-			s += fx[j] * math.Cos(math.Pi*float64(k)*(float64(j)+0.5)/float64(n))
+		bits := math.Float32bits(x)
+		a := math.Float32frombits(bits &^ (1 << 31))
+		if a > erfMax { // false for NaN, which stays NaN
+			a = erfMax
 		}
-		a[k] = 2 * s / float64(n)
+		k := int(a*4) & 15 // NaN gives any index; & 15 keeps it in range
+		d := float64(a - t[0][k])
+		h := float64(t[3][k])*d + float64(t[4][k])
+		h = h*d + float64(t[5][k])
+		h = h*d + float64(t[6][k])
+		h = h*d + float64(t[7][k])
+		h = h*d + float64(t[8][k])
+		y := float32(h*d + (d*float64(t[1][k]) + float64(t[2][k])))
+		dst[i] = math.Float32frombits(math.Float32bits(y) | bits&(1<<31))
 	}
-	a[0] /= 2
-	// Power-basis coefficients: sum a_k T_k, with T_{k+1} = 2t T_k - T_{k-1}.
-	pow := make([]float64, n)
-	tPrev, tCur := make([]float64, n), make([]float64, n)
-	tPrev[0] = 1 // T_0
-	if n > 1 {
-		tCur[1] = 1 // T_1
-	}
-	for k := 0; k < n; k++ {
-		var tk []float64
-		switch k {
-		case 0:
-			tk = tPrev
-		case 1:
-			tk = tCur
-		default:
-			next := make([]float64, n)
-			for i := 1; i < n; i++ {
-				next[i] = 2 * tCur[i-1]
-			}
-			for i := range next {
-				next[i] -= tPrev[i]
-			}
-			tPrev, tCur = tCur, next
-			tk = next
-		}
-		for i := range pow {
-			pow[i] += a[k] * tk[i]
-		}
-	}
-	// Highest degree first, for Horner's rule.
-	for i, j := 0, n-1; i < j; i, j = i+1, j-1 {
-		pow[i], pow[j] = pow[j], pow[i]
-	}
-	return pow
 }

@@ -3,7 +3,9 @@ package cpu
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -61,13 +63,15 @@ func sweepInputs(lo, hi float64) []float32 {
 // fastMathCases are the functions of unary_math.go with their exact
 // versions in float64 and the range of their dense random inputs; fn names
 // those that have vector loops (unary_vec.go), f the others.
-var fastMathCases = []struct {
+type fastMathCase struct {
 	name   string
 	fn     f32Fn
 	f      func(dst, src []float32)
 	ref    func(float64) float64
 	lo, hi float64
-}{
+}
+
+var fastMathCases = []fastMathCase{
 	{"exp", fnExp, nil, math.Exp, -105, 90},
 	{"expm1", fnExpm1, nil, math.Expm1, -20, 90},
 	{"log", fnLog, nil, math.Log, 0, 10},
@@ -127,7 +131,8 @@ func TestFastMathUlp(t *testing.T) {
 // slices of every length up to 70 at every alignment (the vector part and
 // the Go tail), and over the sweep: the results may differ only by the
 // rounding of a fused multiply-add in float64, which moves a float32 result
-// by one ulp at most and rarely.
+// by one ulp at most and rarely (erf's vector loop rounds each step to
+// float32, which moves about one result in 300 by one ulp).
 func TestFastMathVectorLoops(t *testing.T) {
 	for i, c := range fastMathCases {
 		names, fs := fastMathPaths(i)
@@ -170,6 +175,112 @@ func TestFastMathVectorLoops(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// erfUlpBound is the largest error of the float32 erf, in ulp, that the
+// tests accept; every float32 was checked once with MLXGO_EXHAUSTIVE=1.
+const erfUlpBound = 0.75
+
+// TestErfSpecial checks erf's exact results on every path: signed zeros,
+// infinities, NaN, and the values that round to ±1.
+func TestErfSpecial(t *testing.T) {
+	names, fs := fastMathPaths(slices.IndexFunc(fastMathCases, func(c fastMathCase) bool { return c.name == "erf" }))
+	negZero := float32(math.Copysign(0, -1))
+	inf := float32(math.Inf(1))
+	cases := []struct{ x, want float32 }{
+		{0, 0}, {negZero, negZero}, {inf, 1}, {-inf, -1},
+		{math.MaxFloat32, 1}, {-math.MaxFloat32, -1}, {4, 1}, {-4, -1}, {erfMax, 1}, {3.92, 1}, {-3.92, -1},
+		{0x1p-149, 0x1p-149}, {-0x1p-149, -0x1p-149}, // 1.128 * 2^-149 rounds to 2^-149
+		{0x1p-140, float32(2 / math.SqrtPi * 0x1p-140)},
+		{float32(math.NaN()), float32(math.NaN())},
+	}
+	// The cases twice, padded to a whole vector, so that the vector loops
+	// take the first copy and the Go loop the second.
+	var xs, wants []float32
+	for range 2 {
+		for _, c := range cases {
+			xs, wants = append(xs, c.x), append(wants, c.want)
+		}
+		for len(xs)%16 != 0 {
+			xs, wants = append(xs, 1), append(wants, float32(math.Erf(1)))
+		}
+	}
+	xs, wants = xs[:len(xs)-1], wants[:len(xs)-1]
+	for k, f := range fs {
+		got := make([]float32, len(xs))
+		f(got, xs)
+		for j, x := range xs {
+			if w := wants[j]; math.Float32bits(got[j]) != math.Float32bits(w) && (w == w || got[j] == got[j]) {
+				t.Errorf("%s: erf(%g) = %g, want %g", names[k], x, got[j], w)
+			}
+		}
+	}
+}
+
+// TestErfAllFloat32 checks erf on every path against math.Erf over the
+// positive float32s (erf is odd and takes its sign from the input's bit):
+// every 257th bit pattern, or all of them with MLXGO_EXHAUSTIVE=1 (about a
+// minute on two cores).
+func TestErfAllFloat32(t *testing.T) {
+	names, fs := fastMathPaths(slices.IndexFunc(fastMathCases, func(c fastMathCase) bool { return c.name == "erf" }))
+	stride := uint32(257)
+	if os.Getenv("MLXGO_EXHAUSTIVE") == "1" {
+		stride = 1
+	}
+	const chunk = 1 << 16
+	const end = 0x7f800000 // +Inf
+	type worst struct {
+		e  float64
+		at float32
+	}
+	var mu sync.Mutex
+	worsts := make([]worst, len(fs))
+	var wg sync.WaitGroup
+	workers := 1
+	if stride == 1 {
+		workers = 2
+	}
+	for w := range workers {
+		wg.Go(func() {
+			xs, want := make([]float32, chunk), make([]float64, chunk)
+			got := make([]float32, chunk)
+			mine := make([]worst, len(fs))
+			for start := uint64(w) * chunk * uint64(stride); start < end; start += uint64(workers) * chunk * uint64(stride) {
+				n := 0
+				for b := start; b < end && n < chunk; b += uint64(stride) {
+					xs[n] = math.Float32frombits(uint32(b))
+					if xs[n] < 4 {
+						want[n] = math.Erf(float64(xs[n]))
+					} else {
+						want[n] = 1 // erfc(4) < 2^-25: float32's erf is 1 from 4 on
+					}
+					n++
+				}
+				for k, f := range fs {
+					f(got[:n], xs[:n])
+					for j := range n {
+						if e := ulpError(got[j], want[j]); e > mine[k].e {
+							mine[k] = worst{e, xs[j]}
+						}
+					}
+				}
+			}
+			mu.Lock()
+			for k := range worsts {
+				if mine[k].e > worsts[k].e {
+					worsts[k] = mine[k]
+				}
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	for k, w := range worsts {
+		t.Logf("%s: max error %.3f ulp at %g (one float32 in %d)", names[k], w.e, w.at, stride)
+		if w.e > erfUlpBound {
+			t.Errorf("%s: erf(%g) is %.3f ulp off, more than %g", names[k], w.at, w.e, erfUlpBound)
 		}
 	}
 }

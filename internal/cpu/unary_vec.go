@@ -8,7 +8,8 @@ import "math"
 // below run the best set on the longest such prefix of their input and the
 // Go loops on the rest. The vector loops follow the Go loops step by step,
 // so that both give the same results to within the rounding of a fused
-// multiply-add (the tests compare them).
+// multiply-add, or for erf of its float32 steps: one ulp at most (the tests
+// compare them).
 
 // f32Fn names a function of f32Loops.
 type f32Fn int

@@ -14,7 +14,7 @@ import (
 
 // fusedWidth is how many consecutive elements a thread of the contiguous
 // fused kernel computes, loading and storing them at once.
-const fusedWidth = 4
+const fusedWidth = 8
 
 // fusedKernel is the compiled form of a core.FusedProgram.
 type fusedKernel struct {

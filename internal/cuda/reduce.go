@@ -564,16 +564,15 @@ func (s *Stream) Softmax(axes []int, in, out core.View) error {
 	}
 	var a Params
 	if red.ndim <= 1 && red.strides[0][0] == 1 && red.strides[1][0] == 1 || G == 1 {
-		a.Ptr(px).Ptr(py).Int(nGroups).Int(G).Ref(unsafe.Pointer(kept))
 		if k := s.softmaxCluster(dt, G, px, py, kept); k > 0 {
 			f, err := fn(8+k, fmt.Sprintf("softmax_k%d", k))
 			if err != nil {
 				return err
 			}
-			a.Reset()
 			a.Ptr(px).Ptr(py).Int(G).Ref(unsafe.Pointer(kept))
 			return s.Launch(f, [3]int{nGroups * k, 1, 1}, block256, 0, &a)
 		}
+		a.Ptr(px).Ptr(py).Int(nGroups).Int(G).Ref(unsafe.Pointer(kept))
 		if G <= 1024 {
 			f, err := fn(0, "softmax_rw")
 			if err != nil {

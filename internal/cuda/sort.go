@@ -80,10 +80,9 @@ func sortSource(dt core.Dtype) func() string {
 			}
 			p = "false"
 		}
-		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_hist_%s_k(const %s* in, const %s* keys, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, u32 shift, i32 flags, u32* hist) { radix_hist<%s, %s>(in, keys, n, tpl, line0, rows, is, shift, flags, hist); }`, pairs, t, k, t, p)
-		e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scatter_%s_k(const %s* in, const %s* kin, const u32* iin, %s* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, i64 os, u32 shift, i32 flags, const u32* hist, const u32* totals) { radix_scatter<%s, %s>(in, kin, iin, kout, iout, out, n, tpl, line0, rows, is, os, shift, flags, hist, totals); }`, pairs, t, k, k, t, p)
+		e.add(`extern "C" __global__ void __launch_bounds__(256, 2) radix_sweep_%s_k(const %s* in, const %s* kin, const u32* iin, %s* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0, Layout<2> rows, i64 is, i64 os, u32 pass, i32 flags, const u32* counts, u32* next, u64* status) { radix_sweep<%s, %s>(in, kin, iin, kout, iout, out, n, tpl, line0, rows, is, os, pass, flags, counts, next, status); }`, pairs, t, k, k, t, p)
 	}
-	e.add(`extern "C" __global__ void __launch_bounds__(256) radix_scan_k(u32* hist, i64 tpl, u32* totals) { radix_scan(hist, tpl, totals); }`)
+	e.add(`extern "C" __global__ void __launch_bounds__(256) radix_counts_k(const %s* in, i64 n, i64 cpl, i64 line0, Layout<2> rows, i64 is, i32 flags, u32* counts) { radix_counts<%s>(in, n, cpl, line0, rows, is, flags, counts); }`, t, t)
 	e.add(`extern "C" __global__ void searchsorted_k(const %s* a, i64 na, i64 as, const %s* v, u32* out, i64 m, Layout<1> l, i32 right) { searchsorted<%s>(a, na, as, v, out, m, l, right); }`, t, t, t)
 	e.add(`extern "C" __global__ void take_along_k(const %s* in, const u32* idx, %s* out, i64 m, Layout<3> l, i64 sa, i64 limit, i32 axis, IndexRecord* rec, u32 code) { take_along<%s>(in, idx, out, m, l, sa, limit, axis, rec, code); }`, t, t, t)
 	e.add(`extern "C" __global__ void scatter_add_along_k(const %s* upd, const u32* idx, %s* out, i64 m, Layout<3> l, i64 so, i64 limit, i32 axis, IndexRecord* rec, u32 code) { scatter_add_along<%s>(upd, idx, out, m, l, so, limit, axis, rec, code); }`, t, t, t)
@@ -164,6 +163,10 @@ func radixTile(ks int, pairs bool) int {
 // when one line is longer): the lines of a group share its launches.
 const radixGroup = 1 << 28
 
+// radixChunk is the number of elements of a line radix_counts counts per
+// block (RADIX_CHUNK in sort.cuh).
+const radixChunk = 32768
+
 // The flags of a radix pass (RADIX_* in sort.cuh).
 const (
 	radixExact   = 1
@@ -172,109 +175,146 @@ const (
 	radixIndices = 8
 )
 
-// sortRadix sorts long lines with the radix sort, one pass per byte of
-// the keys, in groups of lines.
-func (s *Stream) sortRadix(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) error {
+// radixSort is the state of one radix sort of long lines: its scratch
+// memory and kernels.
+type radixSort struct {
+	s                  *Stream
+	pin, pout          uintptr
+	g                  lineGeom
+	pairs              bool
+	flags              int32
+	tpl, group, passes int
+	// Scratch: the keys (and positions) between passes; the digit counts
+	// of every pass of every line, then one tile counter per pass and the
+	// words the tiles publish (256 per tile), all zeroed before a group.
+	keys, idx       [2]uintptr
+	state           uintptr
+	countsN, stateN int
+	bufs            []*core.Buffer
+	countsK, sweepK uintptr
+}
+
+// newRadixSort prepares the radix sort of the lines of g.
+func (s *Stream) newRadixSort(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) (*radixSort, error) {
 	ks := sortKeySize(dt)
 	// Values sorts sort the keys alone (radix_exact_key), except those of
 	// complex numbers, whose keys are not one to one.
-	pairs := indices || dt == core.Complex64
+	r := &radixSort{s: s, pin: pin, pout: pout, g: g, pairs: indices || dt == core.Complex64, flags: radixExact}
 	variant, kind := 1, "keys"
-	flags := int32(radixExact)
-	if pairs {
-		variant, kind, flags = 2, "pairs", 0
+	if r.pairs {
+		variant, kind, r.flags = 2, "pairs", 0
 		if zero {
-			flags |= radixZero
+			r.flags |= radixZero
 		}
 		if indices {
-			flags |= radixIndices
+			r.flags |= radixIndices
 		}
 	}
-	tile := radixTile(ks, pairs)
-	tpl := (g.n + tile - 1) / tile
-	group := max(1, min(g.lines, radixGroup/g.n))
-	passes := dt.Size() // complex numbers: 8 bytes of key
-	// Scratch: the keys (and positions) between passes, the tiles' digit
-	// counts and the digits' totals per line. Released once the work that
-	// uses them is queued: later users of the memory run after it on this
-	// stream.
-	var bufs []*core.Buffer
-	defer func() {
-		for _, b := range bufs {
-			b.Release()
-		}
-	}()
+	tile := radixTile(ks, r.pairs)
+	r.tpl = (g.n + tile - 1) / tile
+	r.group = max(1, min(g.lines, radixGroup/g.n))
+	r.passes = dt.Size() // complex numbers: 8 bytes of key
 	scratch := func(size int) (uintptr, error) {
 		b, err := s.Alloc(size, core.Host)
 		if err != nil {
 			return 0, err
 		}
-		bufs = append(bufs, b)
+		r.bufs = append(r.bufs, b)
 		return s.Ptr(b)
 	}
-	var keys, idx [2]uintptr
 	var err error
-	for i := range min(2, passes-1) {
-		if keys[i], err = scratch(group * g.n * ks); err != nil {
+	for i := range min(2, r.passes-1) {
+		if r.keys[i], err = scratch(r.group * g.n * ks); err != nil {
+			r.release()
+			return nil, err
+		}
+		if r.pairs {
+			if r.idx[i], err = scratch(r.group * g.n * 4); err != nil {
+				r.release()
+				return nil, err
+			}
+		}
+	}
+	r.countsN = r.group * r.passes * 256 * 4
+	r.stateN = 256 + r.group*r.tpl*256*8
+	if r.state, err = scratch(r.countsN + r.stateN); err != nil {
+		r.release()
+		return nil, err
+	}
+	if r.countsK, err = s.sortKernel(dt, 10, "radix_counts_k"); err == nil {
+		r.sweepK, err = s.sortKernel(dt, 20+variant, "radix_sweep_"+kind+"_k")
+	}
+	if err != nil {
+		r.release()
+		return nil, err
+	}
+	return r, nil
+}
+
+// release gives the scratch memory back. The work queued on the stream
+// that uses it runs before later users of the memory.
+func (r *radixSort) release() {
+	for _, b := range r.bufs {
+		b.Release()
+	}
+	r.bufs = nil
+}
+
+// reset zeroes the tile counters and published words, and with counts the
+// digit counts too.
+func (r *radixSort) reset(counts bool) error {
+	if counts {
+		return r.s.Memset(r.state, 0, r.countsN+r.stateN)
+	}
+	return r.s.Memset(r.state+uintptr(r.countsN), 0, r.stateN)
+}
+
+// count counts the digits of every pass of cnt lines from line0.
+func (r *radixSort) count(line0, cnt int) error {
+	cpl := (r.g.n + radixChunk - 1) / radixChunk
+	var pr Params
+	pr.Ptr(r.pin).Int(r.g.n).Int(cpl).Int(line0).Ref(unsafe.Pointer(r.g.rows)).Int(r.g.is).Int32(r.flags).Ptr(r.state)
+	return r.s.Launch(r.countsK, [3]int{cnt * cpl, 1, 1}, block256, 0, &pr)
+}
+
+// sweep runs pass of cnt lines from line0. Pass p reads keys[(p-1)%2] (the
+// input first) and writes keys[p%2] (the output last).
+func (r *radixSort) sweep(line0, cnt, pass int) error {
+	var kin, iin, kout, iout uintptr
+	if pass > 0 {
+		kin, iin = r.keys[(pass-1)%2], r.idx[(pass-1)%2]
+	}
+	f := r.flags
+	if pass < r.passes-1 {
+		kout, iout = r.keys[pass%2], r.idx[pass%2]
+	} else {
+		f |= radixLast
+	}
+	next := r.state + uintptr(r.countsN)
+	var pr Params
+	pr.Ptr(r.pin).Ptr(kin).Ptr(iin).Ptr(kout).Ptr(iout).Ptr(r.pout).Int(r.g.n).Int(r.tpl).Int(line0).Ref(unsafe.Pointer(r.g.rows)).
+		Int(r.g.is).Int(r.g.os).Int32(int32(pass)).Int32(f).Ptr(r.state).Ptr(next).Ptr(next + 256)
+	return r.s.Launch(r.sweepK, [3]int{cnt * r.tpl, 1, 1}, block256, 0, &pr)
+}
+
+// sortRadix sorts long lines with the radix sort, one pass per byte of
+// the keys, in groups of lines.
+func (s *Stream) sortRadix(dt core.Dtype, pin, pout uintptr, g lineGeom, indices, zero bool) error {
+	r, err := s.newRadixSort(dt, pin, pout, g, indices, zero)
+	if err != nil {
+		return err
+	}
+	defer r.release()
+	for line0 := 0; line0 < g.lines; line0 += r.group {
+		cnt := min(r.group, g.lines-line0)
+		if err := r.reset(true); err != nil {
 			return err
 		}
-		if pairs {
-			if idx[i], err = scratch(group * g.n * 4); err != nil {
-				return err
-			}
+		if err := r.count(line0, cnt); err != nil {
+			return err
 		}
-	}
-	hist, err := scratch(group * 256 * tpl * 4)
-	if err != nil {
-		return err
-	}
-	totals, err := scratch(group * 256 * 4)
-	if err != nil {
-		return err
-	}
-	histK, err := s.sortKernel(dt, 10+variant, "radix_hist_"+kind+"_k")
-	if err != nil {
-		return err
-	}
-	scanK, err := s.sortKernel(dt, 10, "radix_scan_k")
-	if err != nil {
-		return err
-	}
-	scatterK, err := s.sortKernel(dt, 20+variant, "radix_scatter_"+kind+"_k")
-	if err != nil {
-		return err
-	}
-	var pr Params
-	for line0 := 0; line0 < g.lines; line0 += group {
-		cnt := min(group, g.lines-line0)
-		for pass := range passes {
-			// Pass p reads keys[(p-1)%2] (the input first) and writes
-			// keys[p%2] (the output last).
-			var kin, iin, kout, iout uintptr
-			if pass > 0 {
-				kin, iin = keys[(pass-1)%2], idx[(pass-1)%2]
-			}
-			f := flags
-			if pass < passes-1 {
-				kout, iout = keys[pass%2], idx[pass%2]
-			} else {
-				f |= radixLast
-			}
-			shift := int32(8 * pass)
-			pr.Reset()
-			pr.Ptr(pin).Ptr(kin).Int(g.n).Int(tpl).Int(line0).Ref(unsafe.Pointer(g.rows)).Int(g.is).Int32(shift).Int32(f).Ptr(hist)
-			if err := s.Launch(histK, [3]int{cnt * tpl, 1, 1}, block256, 0, &pr); err != nil {
-				return err
-			}
-			pr.Reset()
-			pr.Ptr(hist).Int(tpl).Ptr(totals)
-			if err := s.Launch(scanK, [3]int{cnt * 256, 1, 1}, block256, 0, &pr); err != nil {
-				return err
-			}
-			pr.Reset()
-			pr.Ptr(pin).Ptr(kin).Ptr(iin).Ptr(kout).Ptr(iout).Ptr(pout).Int(g.n).Int(tpl).Int(line0).Ref(unsafe.Pointer(g.rows)).
-				Int(g.is).Int(g.os).Int32(shift).Int32(f).Ptr(hist).Ptr(totals)
-			if err := s.Launch(scatterK, [3]int{cnt * tpl, 1, 1}, block256, 0, &pr); err != nil {
+		for pass := range r.passes {
+			if err := r.sweep(line0, cnt, pass); err != nil {
 				return err
 			}
 		}

@@ -52,6 +52,7 @@ func sortCases() []sortCase {
 		{"radix tiles", []int{3, 20000}, 1, append(randomValues(59000, 1e3, 9), testValues...), false},
 		{"radix whole tiles", []int{2, 16384}, 1, append(randomValues(3000, 50, 13), testValues...), false},
 		{"radix tiles transposed", []int{2, 20000}, 1, withNaN, true},
+		{"radix many tiles", []int{2, 1 << 19}, 1, randomValues(1<<20, 1e6, 21), false},
 	}
 }
 
@@ -355,4 +356,98 @@ func benchSort(b *testing.B, n int, op core.SortOp) {
 func BenchmarkSortLong(b *testing.B) {
 	b.Run("values", func(b *testing.B) { benchSort(b, 1<<24, core.SortValues) })
 	b.Run("argsort", func(b *testing.B) { benchSort(b, 1<<24, core.SortIndices) })
+}
+
+// BenchmarkSortLongParts times the kernels of the radix sort of one line
+// of 16M float32 one at a time: zeroing the scratch state (reset: all of
+// it; state: the tile counters and published words only), counting the
+// digits of every pass (counts, after a reset), and each pass (sweep<p>,
+// after a state reset), for the values sort and the argsort.
+func BenchmarkSortLongParts(b *testing.B) {
+	for _, op := range []core.SortOp{core.SortValues, core.SortIndices} {
+		name := "values"
+		if op == core.SortIndices {
+			name = "argsort"
+		}
+		b.Run(name, func(b *testing.B) { benchSortParts(b, 1<<24, op) })
+	}
+}
+
+func benchSortParts(b *testing.B, n int, op core.SortOp) {
+	s := smokeStream(b)
+	xs := make([]float32, n)
+	for i, v := range randomValues(n, 1e6, 1) {
+		xs[i] = float32(v) + float32(i%97)*1e-3
+	}
+	in := hostF32(b, xs)
+	indices := op == core.SortIndices
+	odt := core.Float32
+	if indices {
+		odt = core.Uint32
+	}
+	buf, err := s.Alloc(n*4, core.Host)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer buf.Release()
+	out := core.View{Buf: buf, Dtype: odt, Shape: []int{n}, Strides: []int{1}}
+	g, err := newLineGeom("sort", 0, in, out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pin, err := s.operand(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pout, err := s.operand(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := s.newRadixSort(in.Dtype, pin, pout, g, indices, indices)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.release()
+	step := func(f func() error) {
+		if err := f(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	whole := func() error {
+		step(func() error { return r.reset(true) })
+		step(func() error { return r.count(0, 1) })
+		for p := range r.passes {
+			step(func() error { return r.sweep(0, 1, p) })
+		}
+		return s.Synchronize()
+	}
+	// One whole sort first: the scratch keys of every pass are then
+	// orderings of the line's keys, which the counts describe, so that any
+	// pass may run again on them.
+	step(whole)
+	part := func(name string, f func() error) {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				step(f)
+				step(s.Synchronize)
+			}
+		})
+	}
+	part("state", func() error { return r.reset(false) })
+	for p := range r.passes {
+		part(fmt.Sprintf("sweep%d", p), func() error {
+			if err := r.reset(false); err != nil {
+				return err
+			}
+			return r.sweep(0, 1, p)
+		})
+	}
+	part("reset", func() error { return r.reset(true) })
+	part("counts", func() error {
+		if err := r.reset(true); err != nil {
+			return err
+		}
+		return r.count(0, 1)
+	})
+	part("whole", whole)
 }

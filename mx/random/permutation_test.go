@@ -35,6 +35,39 @@ func TestPermutation(t *testing.T) {
 		t.Fatal("no error for n = -1")
 	}
 	if err := mx.Catch(func() { Permutation(3, mx.Axis(0)) }); err == nil {
-		t.Fatal("no error for an axis")
+		t.Fatal("no error for an axis with n")
+	}
+	if err := mx.Catch(func() { Permutation(1.5) }); err == nil {
+		t.Fatal("no error for n = 1.5")
+	}
+}
+
+// TestPermutationOfArray shuffles an array along an axis: the result is x
+// taken at the permutation that the same key gives for that axis's size.
+func TestPermutationOfArray(t *testing.T) {
+	key := Key(5)
+	x := mx.Reshape(mx.Arange(24, mx.Float32), []int{2, 3, 4})
+	for _, axis := range []int{0, 1, 2, -1} {
+		n := x.Shape()[(axis+3)%3]
+		got := Permutation(x, mx.Axis(axis), mx.WithKey(key))
+		want := mx.Take(x, Permutation(n, mx.WithKey(key)), mx.Axis(axis))
+		if !mx.ArrayEqual(got, want).Item().(bool) {
+			t.Fatalf("axis %d: %v, want %v", axis, got, want)
+		}
+		sorted := mx.Sort(got, mx.Axis(axis))
+		if !mx.ArrayEqual(sorted, x).Item().(bool) {
+			t.Fatalf("axis %d: not a shuffle of x: %v", axis, got)
+		}
+	}
+	if got := Permutation(x, mx.WithKey(key)); !slices.Equal(got.Shape(), x.Shape()) {
+		t.Fatalf("shape %v", got.Shape())
+	}
+	for _, bad := range []func(){
+		func() { Permutation(x, mx.Axis(3)) },
+		func() { Permutation(mx.Scalar(1.0)) },
+	} {
+		if err := mx.Catch(bad); err == nil {
+			t.Fatal("no error")
+		}
 	}
 }

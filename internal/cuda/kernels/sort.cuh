@@ -134,12 +134,20 @@ __device__ void sort_block(const T* in, void* out, i64 n, i64 lines, const Layou
 }
 
 // The device-wide sort of long lines: a least-significant-digit radix sort,
-// 8 bits per pass, of every line of a group of lines at once. Each line is
-// cut into tiles (the last one partial); a pass counts the digits of every
-// tile (radix_hist), turns the counts into places (radix_scan) and moves
-// every tile's elements to them (radix_scatter), which keeps the order of
-// equal digits. The first pass reads the input and makes the keys on the
-// fly; the last one writes the result.
+// 8 bits per pass, of every line of a group of lines at once. One kernel
+// (radix_counts) reads the input once and counts the digits of every pass
+// of every line. Then each pass is one kernel (radix_sweep) over the tiles
+// of every line (the last one partial): a block takes the next tile in
+// launch order from a counter, counts its digits, publishes the counts,
+// ranks its elements stably and lays them out in digit order in shared
+// memory; it finds the place of its run of each digit in the line by
+// looking back at the counts the tiles before it published (a tile that
+// knows the sum over every tile up to itself publishes that sum, which
+// ends the look-back of the tiles after it), and writes the runs out with
+// consecutive threads at consecutive places. Every tile it waits for took
+// its number earlier, so it runs and publishes without waiting for later
+// tiles. The first pass reads the input and makes the keys on the fly; the
+// last one writes the result.
 //
 // Values sorts of every type but complex sort the keys alone, made by
 // radix_exact_key: a bijection of the elements' bits, so that the last pass
@@ -149,13 +157,22 @@ __device__ void sort_block(const T* in, void* out, i64 n, i64 lines, const Layou
 
 #define RADIX_THREADS 256
 #define RADIX_WARPS (RADIX_THREADS / 32)
-#define RADIX_XBYTES 32768  // the tile exchange buffer of radix_scatter
+#define RADIX_XBYTES 32768  // the tile exchange buffer of radix_sweep
+#define RADIX_CHUNK 32768   // the elements radix_counts counts per block
+#define RADIX_BATCH 8       // the rounds of ranking of radix_sweep at once (divides the items of a tile)
 
 // The flags of a pass.
 #define RADIX_EXACT 1     // keys by radix_exact_key (else sort_key)
 #define RADIX_ZERO 2      // sort_key maps -0 to +0
 #define RADIX_LAST 4      // write the result to out
 #define RADIX_INDICES 8   // the result is the positions
+
+// The words a tile publishes for each digit: the pass + 1 in the top byte
+// (older words, or zero, are not yet published), the inclusive flag, and
+// the count of the tile alone or, with the flag, the sum of the counts of
+// every tile of the line up to this one.
+#define RADIX_INCLUSIVE (1ull << 55)
+#define RADIX_VALUE (RADIX_INCLUSIVE - 1)
 
 // radix_tile is the number of elements of one tile: 8192 for 32-bit keys
 // alone, else 4096 (radixTile in sort.go).
@@ -233,55 +250,6 @@ __device__ __forceinline__ u32 radix_peers(u32 d, u32 valid) {
   return m;
 }
 
-// radix_place locates tile blockIdx.x: its line in the group, its index in
-// the line, its first element and its number of elements.
-__device__ __forceinline__ void radix_place(i64 n, i64 tpl, i64 tile, i64& line, i64& t, i64& j0, int& cnt) {
-  line = (i64)blockIdx.x / tpl;
-  t = (i64)blockIdx.x - line * tpl;
-  j0 = t * tile;
-  cnt = (int)(n - j0 < tile ? n - j0 : tile);
-}
-
-// radix_hist counts the digits (key >> shift & 255) of each tile into
-// hist[(line * 256 + digit) * tpl + tile]. The keys are read from keys
-// (the group's lines end to end), or with keys null made from the input
-// (line line0 + line of rows, stride is).
-template <class T, bool PAIRS>
-__device__ void radix_hist(const T* in, const typename sort_key_t<T>::type* keys, i64 n, i64 tpl, i64 line0,
-                           const Layout<2>& rows, i64 is, u32 shift, i32 flags, u32* hist) {
-  typedef typename sort_key_t<T>::type K;
-  const int TILE = radix_tile<K, PAIRS>::size, ITEMS = radix_tile<K, PAIRS>::items;
-  __shared__ u32 wc[RADIX_WARPS][256];
-  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
-  for (int t = threadIdx.x; t < RADIX_WARPS * 256; t += RADIX_THREADS) (&wc[0][0])[t] = 0;
-  i64 line, t, j0;
-  int cnt;
-  radix_place(n, tpl, TILE, line, t, j0, cnt);
-  i64 off[2] = {0, 0};
-  if (!keys) line_offsets(rows, line0 + line, off);
-  __syncthreads();
-  const u32 lt = (1u << lane) - 1u;
-  K key[ITEMS];
-#pragma unroll
-  for (int c = 0; c < ITEMS; c++) {
-    int i = c * RADIX_THREADS + threadIdx.x;
-    key[c] = 0;
-    if (i < cnt) key[c] = keys ? keys[line * n + j0 + i] : radix_input_key<T>(in + off[0] + (j0 + i) * is, flags);
-  }
-#pragma unroll
-  for (int c = 0; c < ITEMS; c++) {
-    int i = c * RADIX_THREADS + threadIdx.x;
-    bool valid = i < cnt;
-    u32 d = (u32)(key[c] >> shift) & 255u;
-    u32 peers = radix_peers(d, __ballot_sync(0xffffffffu, valid));
-    if (valid && (peers & lt) == 0) atomicAdd(&wc[w][d], (u32)__popc(peers));
-  }
-  __syncthreads();
-  u32 sum = 0;
-  for (int v = 0; v < RADIX_WARPS; v++) sum += wc[v][threadIdx.x];
-  hist[((u64)line * 256 + threadIdx.x) * (u64)tpl + t] = sum;
-}
-
 // block_scan_u32 returns the inclusive sum of v over the block's 256
 // threads and sets total; every thread must call it.
 __device__ __forceinline__ u32 block_scan_u32(u32 v, u32* sh, u32& total) {
@@ -303,145 +271,246 @@ __device__ __forceinline__ u32 block_scan_u32(u32 v, u32* sh, u32& total) {
   return pre + v;
 }
 
-// radix_scan turns the tpl counts of row blockIdx.x of hist (a digit of a
-// line) into their exclusive sums, and writes the row's total to totals.
-__device__ void radix_scan(u32* hist, i64 tpl, u32* totals) {
-  __shared__ u32 sh[RADIX_WARPS];
-  u32* h = hist + (u64)blockIdx.x * (u64)tpl;
-  u32 carry = 0;
-  for (i64 base = 0; base < tpl; base += 4 * RADIX_THREADS) {
-    i64 i = base + 4 * (i64)threadIdx.x;
-    u32 v[4], s = 0;
-#pragma unroll
-    for (int k = 0; k < 4; k++) {
-      v[k] = i + k < tpl ? h[i + k] : 0u;
-      s += v[k];
-    }
-    u32 tot;
-    u32 run = carry + block_scan_u32(s, sh, tot) - s;
-#pragma unroll
-    for (int k = 0; k < 4; k++) {
-      if (i + k < tpl) h[i + k] = run;
-      run += v[k];
-    }
-    carry += tot;
-  }
-  if (threadIdx.x == 0) totals[blockIdx.x] = carry;
-}
-
-// radix_scatter moves the elements of each tile to their places in their
-// line for the pass, stably. Warp w ranks the elements of its part of the
-// tile, 32 at a time in order, among those of the same digit (radix_peers),
-// keeping a count per digit; with the counts of the warps before it and of
-// the smaller digits, the tile is laid out in digit order in shared memory,
-// from where consecutive threads write consecutive places of each digit's
-// run: the tile's place in it (hist, scanned) plus the run's start in the
-// line (the sums of totals of the smaller digits).
-//
-// Keys come from kin, or with kin null from the input as in radix_hist;
-// with PAIRS, positions come with them from iin (with kin null, the
-// elements' places). Without RADIX_LAST the keys (and positions) go to
-// kout (and iout); with it the result goes to out (line line0 + line of
-// rows, stride os): the positions (RADIX_INDICES), the elements at them
-// (PAIRS), or the elements whose keys these are.
-template <class T, bool PAIRS>
-__device__ void radix_scatter(const T* in, const typename sort_key_t<T>::type* kin, const u32* iin,
-                              typename sort_key_t<T>::type* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0,
-                              const Layout<2>& rows, i64 is, i64 os, u32 shift, i32 flags, const u32* hist,
-                              const u32* totals) {
+// radix_counts counts the digits of every pass (sizeof(T) of them: complex
+// numbers have 8 bytes of key) of the keys of chunk blockIdx.x % cpl of
+// line blockIdx.x / cpl of the group (line line0 + line of rows, stride is)
+// into counts[(line * passes + pass) * 256 + digit], which start at zero.
+template <class T>
+__device__ void radix_counts(const T* in, i64 n, i64 cpl, i64 line0, const Layout<2>& rows, i64 is, i32 flags,
+                             u32* counts) {
   typedef typename sort_key_t<T>::type K;
-  typedef typename uint_of<sizeof(T)>::type U;
-  const int TILE = radix_tile<K, PAIRS>::size, ITEMS = radix_tile<K, PAIRS>::items;
-  static_assert(TILE * sizeof(K) <= RADIX_XBYTES && TILE * 4 <= RADIX_XBYTES, "tile exchange");
-  __shared__ u64 xbuf[RADIX_XBYTES / 8];
-  __shared__ u32 wc[RADIX_WARPS][256];
-  __shared__ u32 delta[256];
-  __shared__ u32 sh[RADIX_WARPS];
-  K* xk = (K*)xbuf;
-  u32* xi = (u32*)xbuf;
-  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
-  const bool last = (flags & RADIX_LAST) != 0;
-  i64 line, t, j0;
-  int cnt;
-  radix_place(n, tpl, TILE, line, t, j0, cnt);
+  const int P = sizeof(T), U = 8;
+  __shared__ u32 h[P][256];
+  for (int k = threadIdx.x; k < P * 256; k += RADIX_THREADS) (&h[0][0])[k] = 0;
+  const i64 line = (i64)blockIdx.x / cpl;
+  const i64 j0 = ((i64)blockIdx.x - line * cpl) * RADIX_CHUNK;
+  const int cnt = (int)(n - j0 < RADIX_CHUNK ? n - j0 : RADIX_CHUNK);
   i64 off[2];
   line_offsets(rows, line0 + line, off);
-  for (int k = threadIdx.x; k < RADIX_WARPS * 256; k += RADIX_THREADS) (&wc[0][0])[k] = 0;
-  // The place in the line of this tile's first element of digit
-  // threadIdx.x: the totals of the smaller digits and the counts of the
-  // tiles before.
-  const u64 row = (u64)line * 256 + threadIdx.x;
-  u32 rt = totals[row];
-  u32 sum;
-  u32 first = block_scan_u32(rt, sh, sum) - rt + hist[row * (u64)tpl + t];
+  const T* p = in + off[0];
   __syncthreads();
+  for (int base = 0; base < cnt; base += U * RADIX_THREADS) {
+    K key[U];
+#pragma unroll
+    for (int u = 0; u < U; u++) {
+      int i = base + u * RADIX_THREADS + threadIdx.x;
+      key[u] = 0;
+      if (i < cnt) key[u] = radix_input_key<T>(p + (j0 + i) * is, flags);
+    }
+#pragma unroll
+    for (int u = 0; u < U; u++) {
+      if (base + u * RADIX_THREADS + (int)threadIdx.x < cnt) {
+#pragma unroll
+        for (int q = 0; q < P; q++) atomicAdd(&h[q][(u32)(key[u] >> (8 * q)) & 255u], 1u);
+      }
+    }
+  }
+  __syncthreads();
+#pragma unroll
+  for (int q = 0; q < P; q++) {
+    u32 c = h[q][threadIdx.x];
+    if (c) atomicAdd(&counts[((u64)line * P + q) * 256 + threadIdx.x], c);
+  }
+}
 
+// The words of the look-back, read and written by every block of a pass
+// at once.
+__device__ __forceinline__ u64 radix_load(const u64* p) {
+  u64 v;
+  asm volatile("ld.relaxed.gpu.global.u64 %0, [%1];" : "=l"(v) : "l"(p) : "memory");
+  return v;
+}
+__device__ __forceinline__ void radix_store(u64* p, u64 v) {
+  asm volatile("st.relaxed.gpu.global.u64 [%0], %1;" ::"l"(p), "l"(v) : "memory");
+}
+
+// radix_sweep is pass pass (of the digits key >> 8 * pass & 255) over the
+// tiles of the group's lines, in the order of next[pass] (zero before the
+// pass). Counts are radix_counts's; status has 256 words per tile (the
+// tiles of the group's lines end to end), older than the pass or zero.
+//
+// Keys come from kin, or with kin null from the input (line line0 + line
+// of rows, stride is); with PAIRS, positions come with them from iin (with
+// kin null, the elements' places). Without RADIX_LAST the keys (and
+// positions) go to kout (and iout), the group's lines end to end; with it
+// the result goes to out (line line0 + line of rows, stride os): the
+// positions (RADIX_INDICES), the elements at them (PAIRS), or the elements
+// whose keys these are.
+template <class T, bool PAIRS>
+__device__ void radix_sweep(const T* in, const typename sort_key_t<T>::type* kin, const u32* iin,
+                            typename sort_key_t<T>::type* kout, u32* iout, void* out, i64 n, i64 tpl, i64 line0,
+                            const Layout<2>& rows, i64 is, i64 os, u32 pass, i32 flags, const u32* counts, u32* next,
+                            u64* status) {
+  typedef typename sort_key_t<T>::type K;
+  typedef typename uint_of<sizeof(T)>::type U;
+  const int TILE = radix_tile<K, PAIRS>::size, ITEMS = radix_tile<K, PAIRS>::items, P = sizeof(T);
+  // With room for both, keys and positions are laid out at once.
+  const bool BOTH = PAIRS && TILE * (sizeof(K) + 4) <= RADIX_XBYTES;
+  static_assert(TILE * sizeof(K) <= RADIX_XBYTES && TILE * 4 <= RADIX_XBYTES, "tile exchange");
+  __shared__ u64 xbuf[RADIX_XBYTES / 8];
+  __shared__ u32 wo[RADIX_WARPS][256];
+  __shared__ u32 delta[256];
+  __shared__ u32 sh[RADIX_WARPS];
+  __shared__ u32 tile_id;
+  K* xk = (K*)xbuf;
+  u32* xi = BOTH ? (u32*)(xk + TILE) : (u32*)xbuf;
+  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+  const u32 shift = 8 * pass;
+  const bool last = (flags & RADIX_LAST) != 0;
+  for (int k = threadIdx.x; k < RADIX_WARPS * 256; k += RADIX_THREADS) (&wo[0][0])[k] = 0;
+  if (threadIdx.x == 0) tile_id = atomicAdd(next + pass, 1u);
+  __syncthreads();
+  const i64 id = tile_id;
+  const i64 line = id / tpl, t = id - line * tpl, j0 = t * TILE;
+  const int cnt = (int)(n - j0 < TILE ? n - j0 : TILE);
+  i64 off[2];
+  line_offsets(rows, line0 + line, off);
+  const u32 lc = counts[((u64)line * P + pass) * 256 + threadIdx.x];  // the line's count of digit threadIdx.x
+
+  // Warp w takes elements wbase.. of the tile, 32 at a time.
   const int wbase = w * ITEMS * 32;
-  const u32 lt = (1u << lane) - 1u;
   K key[ITEMS];
-  u32 id[PAIRS ? ITEMS : 1];
-  u32 info[ITEMS];  // the rank among the warp's elements of its digit << 8 | the digit; then its place in the tile
+  u32 pos[PAIRS ? ITEMS : 1];
 #pragma unroll
   for (int c = 0; c < ITEMS; c++) {
     int i = wbase + c * 32 + lane;
     key[c] = 0;
     if (i < cnt) key[c] = kin ? kin[line * n + j0 + i] : radix_input_key<T>(in + off[0] + (j0 + i) * is, flags);
     if constexpr (PAIRS) {
-      id[c] = 0;
-      if (i < cnt) id[c] = kin ? iin[line * n + j0 + i] : (u32)(j0 + i);
+      pos[c] = 0;
+      if (i < cnt) pos[c] = kin ? iin[line * n + j0 + i] : (u32)(j0 + i);
     }
   }
+  // The counts of each warp's digits.
 #pragma unroll
   for (int c = 0; c < ITEMS; c++) {
-    int i = wbase + c * 32 + lane;
-    bool valid = i < cnt;
-    u32 d = (u32)(key[c] >> shift) & 255u;
-    u32 peers = radix_peers(d, __ballot_sync(0xffffffffu, valid));
-    u32 before = wc[w][d];
-    __syncwarp();
-    if (valid && (peers & lt) == 0) wc[w][d] = before + __popc(peers);
-    __syncwarp();
-    info[c] = ((before + __popc(peers & lt)) << 8) | d;
+    if (wbase + c * 32 + lane < cnt) atomicAdd(&wo[w][(u32)(key[c] >> shift) & 255u], 1u);
   }
   __syncthreads();
-  // Thread d: the places in the tile of the first elements of digit d of
-  // every warp.
-  u32 run = 0;
+  // Thread d: the tile's count of digit d, published at once (the first
+  // tile of a line publishes it as inclusive), and the places in the tile
+  // of the first elements of digit d of every warp.
+  const u32 d = threadIdx.x;
+  u32 tc = 0;
   for (int v = 0; v < RADIX_WARPS; v++) {
-    u32 c = wc[v][threadIdx.x];
-    wc[v][threadIdx.x] = run;
-    run += c;
+    u32 x = wo[v][d];
+    wo[v][d] = tc;
+    tc += x;
   }
-  u32 start = block_scan_u32(run, sh, sum) - run;
-  for (int v = 0; v < RADIX_WARPS; v++) wc[v][threadIdx.x] += start;
-  delta[threadIdx.x] = first - start;  // element i of the laid out tile goes to delta[digit] + i
+  u64* st = status + (u64)id * 256 + d;
+  const u64 ep = (u64)(pass + 1) << 56;
+  radix_store(st, ep | (t == 0 ? RADIX_INCLUSIVE : 0ull) | tc);
+  u32 total;
+  const u32 ts = block_scan_u32(tc, sh, total) - tc;  // the run of digit d in the tile starts at ts
+  const u32 ls = block_scan_u32(lc, sh, total) - lc;  // and in the line at ls
+  for (int v = 0; v < RADIX_WARPS; v++) wo[v][d] += ts;
   __syncthreads();
+
+  // Rank the elements (in the order of the tile within each digit) and
+  // lay them out in digit order: for each 32 elements of a warp, the last
+  // lane of each digit adds their number to the warp's counter of the
+  // digit, whose old value it hands to the others. The warp's atomics on
+  // one counter run in the order they are issued, and so its elements of
+  // one digit get increasing places. RADIX_BATCH rounds at a time issue
+  // their atomics back to back before waiting for the first one (with 1,
+  // each atomic waits for the one before it).
+  const u32 lt = (1u << lane) - 1u;
+  u32 rank[PAIRS && !BOTH ? ITEMS : 1];
 #pragma unroll
-  for (int c = 0; c < ITEMS; c++) {
-    int i = wbase + c * 32 + lane;
-    if (i < cnt) {
-      info[c] = wc[w][info[c] & 255u] + (info[c] >> 8);
-      xk[info[c]] = key[c];
+  for (int c0 = 0; c0 < ITEMS; c0 += RADIX_BATCH) {
+    u32 base[RADIX_BATCH], info[RADIX_BATCH];  // info: the lane holding base << 8 | the number of peers before this lane
+#pragma unroll
+    for (int g = 0; g < RADIX_BATCH; g++) {
+      const int c = c0 + g;
+      bool valid = wbase + c * 32 + lane < cnt;
+      u32 dg = (u32)(key[c] >> shift) & 255u;
+      u32 peers = radix_peers(dg, __ballot_sync(0xffffffffu, valid));
+      u32 leader = 31 - __clz(peers | 1u);  // a valid lane's last peer (lane 0 otherwise)
+      info[g] = (leader << 8) | (u32)__popc(peers & lt);
+      base[g] = 0;
+      if (valid && lane == (int)leader) base[g] = atomicAdd(&wo[w][dg], (u32)__popc(peers));
+    }
+#pragma unroll
+    for (int g = 0; g < RADIX_BATCH; g++) {
+      const int c = c0 + g;
+      u32 r = __shfl_sync(0xffffffffu, base[g], (int)(info[g] >> 8)) + (info[g] & 255u);
+      if (wbase + c * 32 + lane < cnt) {
+        xk[r] = key[c];
+        if constexpr (PAIRS) {
+          if constexpr (BOTH) xi[r] = pos[c];
+          else rank[c] = r;
+        }
+      }
     }
   }
+
+  // Look back over the tiles before this one in its line for the count
+  // of digit d before the tile, then publish the sum up to it: the tile
+  // just before first (it usually has its sum), then 8 tiles at a time
+  // (those of a tile's first wave of blocks all publish their sums at
+  // about the same time, which one at a time would take a load's latency
+  // per tile).
+  u64 before = 0;
+  if (t > 0) {
+    const u64* line_st = st - (u64)t * 256;  // tile 0 of the line
+    const u64 cur = (u64)(pass + 1);
+    i64 k = t - 1;  // the next tile to add
+    u64 s;
+    do s = radix_load(line_st + (u64)k * 256);
+    while ((s >> 56) != cur);
+    before = s & RADIX_VALUE;
+    bool done = (s & RADIX_INCLUSIVE) != 0;
+    k--;
+    while (!done) {
+      u64 win[8];
+#pragma unroll
+      for (int u = 0; u < 8; u++) win[u] = k - u >= 0 ? radix_load(line_st + (u64)(k - u) * 256) : 0ull;
+      // Add the words up to the first with a sum, or up to the first one
+      // not yet published, which is loaded again.
+      bool stop = false;
+      int used = 0;
+#pragma unroll
+      for (int u = 0; u < 8; u++) {
+        if (!stop) {
+          if ((win[u] >> 56) != cur) {
+            stop = true;
+          } else {
+            before += win[u] & RADIX_VALUE;
+            used++;
+            if (win[u] & RADIX_INCLUSIVE) stop = done = true;
+          }
+        }
+      }
+      k -= used;
+    }
+    radix_store(st, ep | RADIX_INCLUSIVE | (before + tc));
+  }
+  delta[d] = ls + (u32)before - ts;  // element i of the laid out tile goes to delta[digit] + i
   __syncthreads();
-  u32 at[PAIRS ? ITEMS : 1];
+
+  u32 at[PAIRS && !BOTH ? ITEMS : 1];
 #pragma unroll
   for (int c = 0; c < ITEMS; c++) {
     int i = c * RADIX_THREADS + threadIdx.x;
     if (i >= cnt) continue;
     K k = xk[i];
     u32 a = delta[(u32)(k >> shift) & 255u] + (u32)i;
-    if constexpr (PAIRS) at[c] = a;
     if (!last) kout[line * n + a] = k;
     else if constexpr (!PAIRS) ((U*)out)[off[1] + (i64)a * os] = radix_exact_bits<T>(k);
+    if constexpr (BOTH) {
+      u32 q = xi[i];
+      if (!last) iout[line * n + a] = q;
+      else if (flags & RADIX_INDICES) ((u32*)out)[off[1] + (i64)a * os] = q;
+      else ((T*)out)[off[1] + (i64)a * os] = in[off[0] + (i64)q * is];
+    } else if constexpr (PAIRS) {
+      at[c] = a;
+    }
   }
-  if constexpr (PAIRS) {
+  if constexpr (PAIRS && !BOTH) {
     __syncthreads();
 #pragma unroll
     for (int c = 0; c < ITEMS; c++) {
-      int i = wbase + c * 32 + lane;
-      if (i < cnt) xi[info[c]] = id[c];
+      if (wbase + c * 32 + lane < cnt) xi[rank[c]] = pos[c];
     }
     __syncthreads();
 #pragma unroll
