@@ -9,8 +9,10 @@
 // The layer is batch 32, 64 to 64 channels, 56x56, stride 1, padding 1,
 // float32: NHWC for mlxgo, NCHW for PyTorch (each library's own layout).
 // Forward is 7.4 GFLOP; backward computes the cotangents of the input and
-// the weight, 14.8 GFLOP. The floor column is the time at the GEMM's peak
-// given with -peak (GFLOP/s). Beside the wall times, each side's CPU time
+// the weight, 14.8 GFLOP. The floor column is the time at the peak given
+// with -peak (GFLOP/s on all cores; the default is the AVX-512 GEMM
+// micro-kernel's rate with its operands in the L1 cache, about 145 GFLOP/s
+// a core, on the 2 cores of the machine the results were taken on). Beside the wall times, each side's CPU time
 // (the process's user and system time over the same runs, median) shows
 // the work done, which other load on a shared machine disturbs less. PyTorch runs torch_bench.py with the first
 // Python found (MLXGO_PYTHON, python3, /usr/bin/python3) that imports torch,
@@ -44,7 +46,7 @@ func main() {
 	rounds := flag.Int("rounds", 1, "rounds of mlxgo then PyTorch; each side's best median is shown")
 	warmup := flag.Int("warmup", 1, "untimed runs before timing")
 	torch := flag.Bool("torch", true, "also time PyTorch")
-	peak := flag.Float64("peak", 150, "the GEMM's peak in GFLOP/s, for the floor column")
+	peak := flag.Float64("peak", 290, "the machine's peak in GFLOP/s on all cores, for the floor column")
 	flag.Parse()
 
 	rng := rand.New(rand.NewPCG(1, 2))
