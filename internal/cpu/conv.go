@@ -351,6 +351,10 @@ func packConvWeights[S any, T gemmFloat](g *convGeom, w []S, bp []T, kb, nr, ogP
 	case []core.BF16:
 		tab = bf16Table()
 	}
+	if x, ok := any(w).([]T); ok && cs == 1 && ws0 >= g.cg {
+		packConvWeightsRows(g, x, bp, kb, nr, ogPad)
+		return
+	}
 	parallelFor(g.groups*g.kred, ogPad, func(lo, hi int) {
 		for rc := lo; rc < hi; rc++ {
 			grp, c := rc/g.kred, rc%g.kred
@@ -383,6 +387,47 @@ func packConvWeights[S any, T gemmFloat](g *convGeom, w []S, bp []T, kb, nr, ogP
 						o += ws0
 					}
 				}
+			}
+		}
+	})
+}
+
+// packConvWeightsRows is packConvWeights for weights of the GEMM's type
+// whose input channels are contiguous. It fills one panel at a time, in
+// the order the panel lies in memory, reading each of the panel's output
+// channels sixteen input channels (a cache line) at a time: going down the
+// output channels one element at a time instead would read a cache line,
+// and often a page, for each element.
+func packConvWeightsRows[T gemmFloat](g *convGeom, w, bp []T, kb, nr, ogPad int) {
+	const span = 16
+	ws0 := g.wStr[0]
+	panels := ogPad / nr
+	parallelFor(g.groups*panels, g.kred*nr, func(lo, hi int) {
+		for gq := lo; gq < hi; gq++ {
+			grp, q := gq/panels, gq%panels
+			n := min(nr, g.og-q*nr) // the panel's output channels; the rest are zeros
+			for c0 := 0; c0 < g.kred; {
+				// A run of at most span rows, within one kernel position
+				// and one block of the inner dimension.
+				kp, ci := c0/g.cg, c0%g.cg
+				pc := c0 / kb * kb
+				kk := min(kb, g.kred-pc)
+				cn := min(span, g.cg-ci, pc+kk-c0)
+				d := bp[grp*g.kred*ogPad+pc*ogPad+q*kk*nr+(c0-pc)*nr:]
+				d = d[:cn*nr]
+				src := g.wOff + g.wkoff[kp] + ci + (grp*g.og+q*nr)*ws0
+				for j := 0; j < n; j++ {
+					row := w[src+j*ws0 : src+j*ws0+cn]
+					for t, v := range row {
+						d[t*nr+j] = v
+					}
+				}
+				if n < nr {
+					for t := 0; t < cn; t++ {
+						clear(d[t*nr+max(n, 0) : t*nr+nr])
+					}
+				}
+				c0 += cn
 			}
 		}
 	})
