@@ -574,6 +574,24 @@ func init() {
 			inAxes: rw.inAxes,
 		})
 	}
+	// Channels in the numbers the CPU's direct kernels take (64 input
+	// channels; output channels past a whole number of tiles), with
+	// padding on every side: values only, the rules being checked above.
+	x, ws := randArray(r, -1, 1, 2, 4, 5, 64), []int{7, 3, 3, 64}
+	p := convParams(2, nil, []int{1, 1}, []int{1, 1}, nil, nil, 1, false)
+	g := randArray(r, -1, 1, 2, 4, 5, 7)
+	want := convWeightsByConv(p, x, g, ws, DefaultStream())
+	for _, dt := range []Dtype{Float64, Float32} {
+		addCases(opCase{
+			name: "conv_weights/2d_wide_channels/" + dt.String(),
+			in:   []*Array{AsType(x, dt), AsType(g, dt)},
+			op: func(in []*Array, o ...Option) *Array {
+				return convWeights(p, in[0], in[1], ws, parseOptions("conv", optStream, o).stream)
+			},
+			want: AsType(want, dt),
+			tol:  convTol(dt) * 4,
+		})
+	}
 }
 
 func TestConvHugeBroadcastWeight(t *testing.T) {

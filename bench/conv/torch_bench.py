@@ -2,7 +2,8 @@
 
 Reads {"runs", "warmup", "batch", "size", "cin", "cout", "k", "threads"} as JSON on
 standard input and prints {"torch": version, "threads": n, "times":
-{"forward": s, "backward": s}} with median seconds. The input is NCHW,
+{"forward": s, "backward": s}, "cpu": {...}} with median seconds of wall
+time and of the process's CPU time (all threads). The input is NCHW,
 PyTorch's own layout. Backward is the cotangents of the input and the weight
 (torch.autograd.grad on a forward graph built beforehand, untimed).
 """
@@ -17,15 +18,17 @@ import torch.nn.functional as F
 
 
 def median(fn, runs, warmup):
-    times = []
+    times, cpus = [], []
     for r in range(warmup + runs):
-        start = time.perf_counter()
+        start, c0 = time.perf_counter(), time.process_time()
         fn()
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - c0
         if r >= warmup:
             times.append(elapsed)
+            cpus.append(cpu)
     times.sort()
-    return times[len(times) // 2]
+    cpus.sort()
+    return times[len(times) // 2], cpus[len(cpus) // 2]
 
 
 def main():
@@ -37,13 +40,14 @@ def main():
     w = torch.randn(co, ci, k, k, requires_grad=True)
     g = torch.randn(n, co, s, s)
     pad = k // 2
-    times = {}
+    times, cpus = {}, {}
     with torch.no_grad():
-        times["forward"] = median(lambda: F.conv2d(x, w, padding=pad), req["runs"], req["warmup"])
+        times["forward"], cpus["forward"] = median(lambda: F.conv2d(x, w, padding=pad), req["runs"], req["warmup"])
     y = F.conv2d(x, w, padding=pad)
-    times["backward"] = median(lambda: torch.autograd.grad(y, (x, w), g, retain_graph=True),
-                               req["runs"], req["warmup"])
-    json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(), "times": times}, sys.stdout)
+    times["backward"], cpus["backward"] = median(
+        lambda: torch.autograd.grad(y, (x, w), g, retain_graph=True), req["runs"], req["warmup"])
+    json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(), "times": times, "cpu": cpus},
+              sys.stdout)
 
 
 if __name__ == "__main__":

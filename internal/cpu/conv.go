@@ -46,6 +46,10 @@ func (be *backend) Conv(in, w, out core.View, p core.ConvParams) error {
 	}
 	switch out.Dtype {
 	case core.Float32:
+		if x := core.All[float32](in); convDirectOK(g, len(x)) {
+			convDirect(g, x, core.All[float32](w), core.All[float32](out)[out.Offset:])
+			break
+		}
 		convRun(&sgemm, g, core.All[float32](in), core.All[float32](w), core.All[float32](out)[out.Offset:])
 	case core.Float64:
 		convRun(&dgemm, g, core.All[float64](in), core.All[float64](w), core.All[float64](out)[out.Offset:])
@@ -99,6 +103,10 @@ type convGeom struct {
 	// window's start (flipped when the convolution flips); wkoff[kp] is
 	// its offset in the weight.
 	kcoord, wkoff []int
+	// kspan[j] is the kernel's extent in dimension j of the dilated input;
+	// kdelta[kp] is the offset in the input of kernel position kp from
+	// the window's start, where the input is not dilated.
+	kspan, kdelta []int
 }
 
 func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
@@ -126,6 +134,11 @@ func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
 	g.kred = g.kpos * g.cg
 	g.kcoord = make([]int, g.kpos*nd)
 	g.wkoff = make([]int, g.kpos)
+	g.kdelta = make([]int, g.kpos)
+	g.kspan = make([]int, nd)
+	for j := 0; j < nd; j++ {
+		g.kspan[j] = (g.kSp[j]-1)*g.kdil[j] + 1
+	}
 	k := make([]int, nd)
 	for kp := 0; kp < g.kpos; kp++ {
 		for j := 0; j < nd; j++ {
@@ -134,6 +147,7 @@ func newConvGeom(in, w, out core.View, p core.ConvParams) (*convGeom, error) {
 				e = g.kSp[j] - 1 - e
 			}
 			g.kcoord[kp*nd+j] = e * g.kdil[j]
+			g.kdelta[kp] += e * g.kdil[j] * in.Strides[j+1]
 			g.wkoff[kp] += k[j] * w.Strides[j+1]
 		}
 		for j := nd - 1; j >= 0; j-- {
@@ -337,6 +351,10 @@ func packConvWeights[S any, T gemmFloat](g *convGeom, w []S, bp []T, kb, nr, ogP
 	case []core.BF16:
 		tab = bf16Table()
 	}
+	if x, ok := any(w).([]T); ok && cs == 1 && ws0 >= g.cg {
+		packConvWeightsRows(g, x, bp, kb, nr, ogPad)
+		return
+	}
 	parallelFor(g.groups*g.kred, ogPad, func(lo, hi int) {
 		for rc := lo; rc < hi; rc++ {
 			grp, c := rc/g.kred, rc%g.kred
@@ -369,6 +387,47 @@ func packConvWeights[S any, T gemmFloat](g *convGeom, w []S, bp []T, kb, nr, ogP
 						o += ws0
 					}
 				}
+			}
+		}
+	})
+}
+
+// packConvWeightsRows is packConvWeights for weights of the GEMM's type
+// whose input channels are contiguous. It fills one panel at a time, in
+// the order the panel lies in memory, reading each of the panel's output
+// channels sixteen input channels (a cache line) at a time: going down the
+// output channels one element at a time instead would read a cache line,
+// and often a page, for each element.
+func packConvWeightsRows[T gemmFloat](g *convGeom, w, bp []T, kb, nr, ogPad int) {
+	const span = 16
+	ws0 := g.wStr[0]
+	panels := ogPad / nr
+	parallelFor(g.groups*panels, g.kred*nr, func(lo, hi int) {
+		for gq := lo; gq < hi; gq++ {
+			grp, q := gq/panels, gq%panels
+			n := min(nr, g.og-q*nr) // the panel's output channels; the rest are zeros
+			for c0 := 0; c0 < g.kred; {
+				// A run of at most span rows, within one kernel position
+				// and one block of the inner dimension.
+				kp, ci := c0/g.cg, c0%g.cg
+				pc := c0 / kb * kb
+				kk := min(kb, g.kred-pc)
+				cn := min(span, g.cg-ci, pc+kk-c0)
+				d := bp[grp*g.kred*ogPad+pc*ogPad+q*kk*nr+(c0-pc)*nr:]
+				d = d[:cn*nr]
+				src := g.wOff + g.wkoff[kp] + ci + (grp*g.og+q*nr)*ws0
+				for j := 0; j < n; j++ {
+					row := w[src+j*ws0 : src+j*ws0+cn]
+					for t, v := range row {
+						d[t*nr+j] = v
+					}
+				}
+				if n < nr {
+					for t := 0; t < cn; t++ {
+						clear(d[t*nr+max(n, 0) : t*nr+nr])
+					}
+				}
+				c0 += cn
 			}
 		}
 	})
@@ -459,6 +518,10 @@ func (be *backend) ConvWeights(in, cot, out core.View, p core.ConvParams) error 
 	}
 	switch out.Dtype {
 	case core.Float32:
+		if x := core.All[float32](in); convWeightsDirectOK(g, len(x)) {
+			convWeightsDirect(g, x, core.Data[float32](cot), core.All[float32](out)[out.Offset:])
+			break
+		}
 		convWeightsRun(&sgemm, g, core.All[float32](in), core.Data[float32](cot), core.All[float32](out)[out.Offset:])
 	case core.Float64:
 		convWeightsRun(&dgemm, g, core.All[float64](in), core.Data[float64](cot), core.All[float64](out)[out.Offset:])
