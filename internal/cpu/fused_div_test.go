@@ -8,7 +8,7 @@ import (
 
 // TestDivConstExact checks that divConstF32 (float64 product with the
 // reciprocal, rounded to float32) equals float32 division for one float32
-// bit pattern in 61, specials and all (every pattern with
+// bit pattern in 4099, specials and all (every pattern with
 // MLXGO_EXHAUSTIVE=1), for divisors of every kind.
 func TestDivConstExact(t *testing.T) {
 	step := uint64(4099)

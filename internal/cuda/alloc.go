@@ -296,8 +296,9 @@ func (b *devBuf) CopyToHost(dst []byte) error {
 	})
 }
 
-// Free returns the block to the cache. The work already queued that reads
-// it stays ordered before any reuse (see Allocator).
+// Free returns the block, and the copies on other devices, to their
+// caches. The work already queued that reads them stays ordered before any
+// reuse (see Allocator).
 func (b *devBuf) Free() {
 	b.dev.alloc.put(b.blk)
 	for _, r := range b.replicas {
