@@ -1,13 +1,13 @@
-"""Times PyTorch (CPU) on bench/main.go's gather_rows and sort cases, to
-compare with mlxgo's Take and Sort on the same machine.
+"""Times PyTorch (CPU) gathering rows, bench/main.go's gather_rows case,
+which that program does not time in PyTorch itself (it does sort and
+argsort), to compare with mlxgo's Take on the same machine.
 
 Run from the repository root: python3 bench/torch_cpu.py
-and compare with: go run ./bench -only gather_rows,sort,argsort
+and compare with: go run ./bench -only gather_rows
 
 gather_rows is 1M random int32 row indices into a [50000, 1024] float32
 table, giving a [1M, 1024] result (4 GiB): table.index_select(0, idx) and
-table[idx]. sort is torch.sort of 16M standard normal float32 (values and
-indices, as torch.sort returns them). It prints the median of the timed runs.
+table[idx]. It prints the median of the timed runs.
 """
 import os
 import time
@@ -48,10 +48,6 @@ def main():
             print(f"{name:24s} not supported: {e}")
             continue
         print(f"{name:24s} {t * 1e3:9.1f} ms  {N * COLS * 4 / t / 1e9:6.2f} GB/s")
-    del table, idx32, idx64
-    x = torch.randn(1 << 24, generator=g, dtype=torch.float32)
-    t = median_time(lambda: torch.sort(x))
-    print(f"{'sort 16M float32':24s} {t * 1e3:9.1f} ms  (values and indices)")
 
 
 if __name__ == "__main__":

@@ -119,9 +119,6 @@ func mapSlice[S, D any](s []S, f func(S) D) []D {
 	return out
 }
 
-// boolArray makes a bool array of the given shape.
-func boolArray(vals []bool, shape ...int) *Array { return NewArray(slices.Clone(vals), shape...) }
-
 // transposed returns the values of a 3x4 row-major grid of vals (12 or
 // more; the first 12 are used) read as its 4x3 transpose, as an array that
 // is a strided view, and the values in the view's row-major order.

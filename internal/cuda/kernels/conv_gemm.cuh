@@ -27,6 +27,30 @@
 #define CG_BN 64
 #define CG_THREADS 128
 
+// conv_tile_step adds to a thread's 8x8 block of the tile the products of
+// one step of the reduction: rows ty*4.. and 64 + ty*4.. of a (CG_BM
+// values) by columns tx*4.. and 32 + tx*4.. of b (CG_BN values).
+__device__ __forceinline__ void conv_tile_step(const float* a, const float* b, int ty, int tx, float (&acc)[8][8]) {
+  const ConvVec<float, 4> a0 = *(const ConvVec<float, 4>*)&a[ty * 4];
+  const ConvVec<float, 4> a1 = *(const ConvVec<float, 4>*)&a[64 + ty * 4];
+  const ConvVec<float, 4> b0 = *(const ConvVec<float, 4>*)&b[tx * 4];
+  const ConvVec<float, 4> b1 = *(const ConvVec<float, 4>*)&b[32 + tx * 4];
+  float av[8], bv[8];
+#pragma unroll
+  for (int e = 0; e < 4; e++) {
+    av[e] = a0.v[e];
+    av[4 + e] = a1.v[e];
+    bv[e] = b0.v[e];
+    bv[4 + e] = b1.v[e];
+  }
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+#pragma unroll
+    for (int j = 0; j < 8; j++) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
+  }
+}
+
+
 // ConvGemmArgs are the product's sizes beyond ConvGeom.
 struct ConvGemmArgs {
   i64 og;       // output channels per group
@@ -190,23 +214,7 @@ __device__ __forceinline__ void conv_gemm(const T* __restrict__ in, const T* __r
     }
 #pragma unroll
     for (int kk = 0; kk < BK; kk++) {
-      const ConvVec<float, 4> a0 = *(const ConvVec<float, 4>*)&sm.a[buf][kk][ty * 4];
-      const ConvVec<float, 4> a1 = *(const ConvVec<float, 4>*)&sm.a[buf][kk][64 + ty * 4];
-      const ConvVec<float, 4> b0 = *(const ConvVec<float, 4>*)&sm.b[buf][kk][tx * 4];
-      const ConvVec<float, 4> b1 = *(const ConvVec<float, 4>*)&sm.b[buf][kk][32 + tx * 4];
-      float av[8], bv[8];
-#pragma unroll
-      for (int e = 0; e < 4; e++) {
-        av[e] = a0.v[e];
-        av[4 + e] = a1.v[e];
-        bv[e] = b0.v[e];
-        bv[4 + e] = b1.v[e];
-      }
-#pragma unroll
-      for (int i = 0; i < 8; i++) {
-#pragma unroll
-        for (int j = 0; j < 8; j++) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
-      }
+      conv_tile_step(sm.a[buf][kk], sm.b[buf][kk], ty, tx, acc);
     }
     if (more) store(buf ^ 1);
     __syncthreads();
@@ -403,23 +411,7 @@ __device__ __forceinline__ void conv_wgrad(const T* __restrict__ in, const T* __
     }
 #pragma unroll
     for (int q = 0; q < CW_BK; q++) {
-      const ConvVec<float, 4> a0 = *(const ConvVec<float, 4>*)&sm.a[buf][q][ty * 4];
-      const ConvVec<float, 4> a1 = *(const ConvVec<float, 4>*)&sm.a[buf][q][64 + ty * 4];
-      const ConvVec<float, 4> b0 = *(const ConvVec<float, 4>*)&sm.b[buf][q][tx * 4];
-      const ConvVec<float, 4> b1 = *(const ConvVec<float, 4>*)&sm.b[buf][q][32 + tx * 4];
-      float av[8], bv[8];
-#pragma unroll
-      for (int e = 0; e < 4; e++) {
-        av[e] = a0.v[e];
-        av[4 + e] = a1.v[e];
-        bv[e] = b0.v[e];
-        bv[4 + e] = b1.v[e];
-      }
-#pragma unroll
-      for (int i = 0; i < 8; i++) {
-#pragma unroll
-        for (int j = 0; j < 8; j++) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
-      }
+      conv_tile_step(sm.a[buf][q], sm.b[buf][q], ty, tx, acc);
     }
     if (more) store(buf ^ 1);
     __syncthreads();

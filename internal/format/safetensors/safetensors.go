@@ -39,9 +39,6 @@ var dtypes = map[string]core.Dtype{
 var tags = [core.NumDtypes]string{"BOOL", "U8", "U16", "U32", "U64", "I8", "I16", "I32", "I64",
 	"F16", "BF16", "F32", "F64", "C64"}
 
-// Tag returns the safetensors dtype tag of dt.
-func Tag(dt core.Dtype) string { return tags[dt] }
-
 // Parse reads the header of the safetensors file r of size bytes and
 // checks every tensor's claims against the file.
 func Parse(r io.ReaderAt, size int64) (*File, error) {
